@@ -1,0 +1,17 @@
+#pragma once
+// Each subcommand registers itself on the CLI11 app. Its parse callback stores the work to do in
+// `action`; main() runs that action inside one try/catch that maps errors to exit codes:
+//   0 ok, 2 bad input (InputError), 3 solver failure (SolverError), 4 I/O failure (IoError).
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace caspflow::cli {
+
+using Action = std::function<int()>;
+
+void add_run_commands(CLI::App& app, Action& action);         // run, check      (cli/run_cmd.cpp)
+void add_hydraulics_command(CLI::App& app, Action& action);   // hydraulics      (cli/hydraulics_cmd.cpp)
+void add_capacity_commands(CLI::App& app, Action& action);    // capacity, calibrate (cli/capacity_cmd.cpp)
+
+}  // namespace caspflow::cli

@@ -1,0 +1,45 @@
+// caspflow command line: a thin shell over the library. All logic lives in the library so tests
+// can call it; this file only parses arguments and maps failures to exit codes.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "caspflow/version.hpp"
+#include "cli/commands.hpp"
+#include "model/errors.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "caspflow: how much Kazakh crude can move west over the Trans-Caspian route (Aktau -> Caspian\n"
+      "tankers -> Sangachal -> BTC -> Ceyhan), and what limits it. Solves pipeline hydraulics and the\n"
+      "allocation of capacity between shippers through time, and writes daily time series to HDF5\n"
+      "(open with xarray.open_dataset).\n\n"
+      "Exit codes: 0 ok, 2 bad input, 3 solver failure, 4 I/O failure."};
+  app.set_version_flag("--version", std::string("caspflow ") + caspflow::kVersion + " (" + caspflow::kGitCommit + ")");
+  app.require_subcommand(1);
+  caspflow::cli::Action action;
+  // subcommands register here
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (!action) return 0;
+  try {
+    return action();
+  } catch (const caspflow::InputError& e) {
+    std::cerr << "caspflow: input error\n" << e.what() << "\n";
+    return 2;
+  } catch (const caspflow::SolverError& e) {
+    std::cerr << "caspflow: solver failure: " << e.what() << "\n";
+    return 3;
+  } catch (const caspflow::IoError& e) {
+    std::cerr << "caspflow: I/O failure: " << e.what() << "\n";
+    return 4;
+  } catch (const std::exception& e) {
+    std::cerr << "caspflow: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

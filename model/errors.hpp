@@ -1,0 +1,64 @@
+#pragma once
+// Error types shared by every layer. The CLI maps each to an exit code:
+//   InputError -> 2 (bad input), SolverError -> 3 (solver failure), IoError -> 4 (I/O failure).
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace caspflow {
+
+/// Where a value came from in a scenario (or .inp) file; line/column are 1-based, 0 = unknown.
+struct SourceLoc {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  [[nodiscard]] std::string str() const {
+    std::string s = file.empty() ? std::string("<input>") : file;
+    if (line > 0) s += ":" + std::to_string(line);
+    if (column > 0) s += ":" + std::to_string(column);
+    return s;
+  }
+};
+
+/// One problem in an input file: `file:line:col: key.path: message`.
+struct InputProblem {
+  SourceLoc loc;
+  std::string key;      ///< dotted key path, e.g. "legs.btc.capacity"
+  std::string message;  ///< "found X, expected Y" style text
+  [[nodiscard]] std::string str() const {
+    return loc.str() + ": " + (key.empty() ? std::string() : key + ": ") + message;
+  }
+};
+
+/// Bad input: carries every problem found (validation collects them all before throwing).
+class InputError : public std::runtime_error {
+ public:
+  explicit InputError(std::vector<InputProblem> problems)
+      : std::runtime_error(join(problems)), problems_(std::move(problems)) {}
+  InputError(SourceLoc loc, std::string key, std::string message)
+      : InputError(std::vector<InputProblem>{{std::move(loc), std::move(key), std::move(message)}}) {}
+  [[nodiscard]] const std::vector<InputProblem>& problems() const { return problems_; }
+
+ private:
+  static std::string join(const std::vector<InputProblem>& ps) {
+    std::string s;
+    for (const auto& p : ps) s += p.str() + "\n";
+    if (!s.empty()) s.pop_back();
+    return s;
+  }
+  std::vector<InputProblem> problems_;
+};
+
+/// A numerical method failed (did not converge, step size underflow...). The message says where and why.
+class SolverError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Reading or writing a file failed.
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace caspflow

@@ -1,0 +1,134 @@
+#pragma once
+// The validated scenario: plain data, SI units, dense 0-based indices. Built by inputs/ from a
+// TOML file, consumed by solvers/. Nothing here parses text or integrates anything.
+//
+// Units inside: mass kg, volume m3, time s (since 1970-01-01 UTC), length m, speed m/s,
+// mass flow kg/s, volume flow m3/s, density kg/m3, sulphur as mass fraction (0.0055 = 0.55 wt%).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/errors.hpp"
+#include "model/series.hpp"
+
+namespace caspflow::model {
+
+/// A crude quality. Density at 15 degC; viscosity from two (T, nu) points (ASTM D341) when known.
+struct Grade {
+  std::string id;
+  std::string name;            ///< free text label
+  double density = 850.0;      ///< kg/m3 at 15 degC
+  double sulphur = 0.0;        ///< mass fraction
+  double visc_t1 = 0.0, visc_nu1 = 0.0;  ///< K, m2/s (0 = unknown)
+  double visc_t2 = 0.0, visc_nu2 = 0.0;  ///< K, m2/s
+  std::string source;          ///< citation or "assumed"
+  SourceLoc loc;
+};
+
+enum class NodeKind { Origin, Storage, Junction, Sink };
+
+/// A place where crude enters, is stored, passes through or leaves the system.
+/// Storage is counted in volume (m3): capacity and heel are totals for the node; the working
+/// stock above the heel is owned by shippers (inventory per shipper, in kg).
+struct Node {
+  std::string id;
+  std::string name;
+  NodeKind kind = NodeKind::Junction;
+  double capacity = 0.0;  ///< m3, total tank capacity (0 = no storage)
+  double heel = 0.0;      ///< m3, minimum (dead) stock, never withdrawn
+  std::vector<std::pair<int, double>> initial;  ///< (shipper index, working stock m3) at start
+  SourceLoc loc;
+  [[nodiscard]] bool has_storage() const { return capacity > 0.0; }
+  [[nodiscard]] double working_capacity() const { return capacity - heel; }
+};
+
+enum class LegKind { Fixed, Port, Tanker, Pipeline };
+
+/// Whether a capacity limits mass (kg/s) or volume (m3/s) through a leg.
+enum class CapBasis { Mass, Volume };
+
+/// A directed link between two nodes with a capacity that may vary in time.
+struct Leg {
+  std::string id;
+  std::string name;
+  LegKind kind = LegKind::Fixed;
+  int from = -1, to = -1;  ///< node indices
+  CapBasis basis = CapBasis::Volume;
+
+  // Fixed and Pipeline: capacity series (kg/s or m3/s per `basis`).
+  Series capacity;
+  // Port: berths x rate per berth x availability.
+  Series berths;          ///< count
+  double berth_rate = 0;  ///< kg/s or m3/s per berth
+  double availability = 1.0;
+  // Tanker: fleet x cargo / cycle x weather availability of the month.
+  Series fleet;            ///< number of tankers
+  double cargo = 0;        ///< kg or m3 per voyage
+  double distance = 0;     ///< m, one way
+  double speed = 0;        ///< m/s, laden and ballast
+  double load_time = 0;    ///< s per port call
+  double unload_time = 0;  ///< s per port call
+  double weather[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};  ///< availability by month (Jan..Dec)
+  // Pipeline: plug-flow linefill (m3) and who owns the initial linefill.
+  double linefill = 0;      ///< m3 (0 = no transit delay)
+  int linefill_owner = -1;  ///< shipper index of the initial linefill
+  std::string hydraulic_model;  ///< id of a hydraulic pipeline description (issue 3), empty = series
+  SourceLoc loc;
+
+  /// Round-trip time of a tanker (s).
+  [[nodiscard]] double cycle_time() const { return 2.0 * distance / speed + load_time + unload_time; }
+  /// Mean time from loading to discharge of a tanker cargo (s): half the load time, the laden
+  /// passage, half the unload time.
+  [[nodiscard]] double transit_time() const { return 0.5 * load_time + distance / speed + 0.5 * unload_time; }
+};
+
+/// An outage or derate of a leg or a node's throughput: capacity x remaining in [start, end).
+struct Event {
+  std::string id;
+  bool on_leg = true;
+  int target = -1;         ///< leg or node index
+  double start = 0, end = 0;
+  double remaining = 0.0;  ///< fraction of capacity left, 0..1
+  SourceLoc loc;
+};
+
+enum class Priority { Firm, Interruptible };
+
+/// One way a shipper can send crude: a path of legs from its origin to a sink.
+struct Route {
+  std::string id;               ///< e.g. "west"
+  std::vector<int> legs;        ///< consecutive legs, origin -> sink
+  std::optional<double> annual_ceiling;  ///< kg per calendar year entering the route's first leg
+  Series nomination;            ///< kg/s; empty = the shipper's whole supply
+  std::optional<Priority> priority;  ///< overrides the shipper's priority on this route
+  SourceLoc loc;
+};
+
+/// An owner of crude: a grade, a supply at an origin node, routes in preference order.
+struct Shipper {
+  std::string id;
+  std::string name;
+  int grade = -1;
+  int origin = -1;             ///< node index
+  Series supply;               ///< kg/s offered at the origin
+  Priority priority = Priority::Firm;
+  std::vector<Route> routes;   ///< in preference order
+  bool kazakh = false;         ///< counted in the Kazakh summary columns
+  SourceLoc loc;
+};
+
+struct Scenario {
+  std::string title;
+  std::string file;        ///< path of the top-level scenario file
+  std::string text;        ///< full text of the scenario file(s) as read (provenance)
+  double start = 0, end = 0;   ///< s since epoch; simulate [start, end)
+  double rtol = 1e-8;          ///< integrator relative tolerance
+  std::vector<Grade> grades;
+  std::vector<Node> nodes;
+  std::vector<Leg> legs;
+  std::vector<Shipper> shippers;
+  std::vector<Event> events;
+  std::vector<std::string> assumptions;  ///< "key.path: reason" for every value marked assumed
+};
+
+}  // namespace caspflow::model

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package caspflow needs to build, test and benchmark.
+# Idempotent: packages already present are skipped. Run as root (or with sudo).
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config git
+  libsundials-dev libeigen3-dev libhdf5-dev hdf5-tools netcdf-bin
+  libcli11-dev doctest-dev libtomlplusplus-dev libbenchmark-dev
+  python3 python3-h5py python3-xarray python3-netcdf4 python3-pandas
+  python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PKGS[@]} Debian packages already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
