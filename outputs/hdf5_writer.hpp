@@ -1,0 +1,80 @@
+#pragma once
+// HDF5 writer that produces files readable as netCDF-4 (libnetcdf, xarray, h5netcdf, h5py).
+//
+// The layout follows /work/shared/reference/hdf5-netcdf-recipe.md (tested with HDF5 1.10.8 and netCDF-C 4.9.0):
+//   * link and attribute creation order tracked on the root group and on every dataset;
+//   * every dimension is a coordinate dataset made a dimension scale (H5DSset_scale), and every dimension of
+//     every variable has its scale attached (all-or-none is netCDF's hard rule);
+//   * labels are variable-length UTF-8 strings (fixed-length string datasets crash libnetcdf);
+//   * text attributes are scalar variable-length UTF-8 strings;
+//   * time is CF: int32 "days since ORIGIN 00:00:00", calendar proleptic_gregorian, optional cell bounds;
+//   * a pure dimension `nv` (length 2) for bounds is stored the way libnetcdf stores it (scale NAME
+//     "This is a netCDF dimension but not a netCDF variable.         2");
+//   * data variables: float64 (NaN fill) or int32 (fill -2147483647, netCDF's NC_FILL_INT), `_FillValue` of the
+//     variable's own type, chunked (<= 1 MiB per chunk, ~1 year along time) with shuffle + deflate(4);
+//   * libver bounds EARLIEST..V18 so any HDF5 >= 1.8 reader opens the file.
+// The file appears at `path` only when complete: it is written as `path.tmp.<pid>` and renamed after H5Fclose.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace caspflow::outputs {
+
+/// A scalar attribute value: text (written as vlen UTF-8), float64 or int64.
+using AttrValue = std::variant<std::string, double, long long>;
+struct Attr {
+  std::string name;
+  AttrValue value;
+};
+
+/// A CF time coordinate stored as int32 "days since ORIGIN 00:00:00" (proleptic_gregorian), optionally with
+/// cell bounds (bounds variable NAME_bnds(NAME, nv), int32 days).
+struct TimeAxis {
+  std::string name;                            ///< "time" or "year"
+  std::string origin;                          ///< "2025-01-01" (YYYY-MM-DD, UTC)
+  std::vector<int32_t> days;                   ///< offsets from origin [d]
+  std::string long_name;
+  std::vector<std::array<int32_t, 2>> bounds;  ///< [start, end) per value [d]; empty = no bounds
+};
+
+/// A label coordinate: vlen UTF-8 strings (never fixed-length strings -- they crash libnetcdf).
+/// Labels must be valid UTF-8 and unique within the axis.
+struct LabelAxis {
+  std::string name;
+  std::vector<std::string> labels;
+  std::string long_name;
+};
+
+/// A data variable. `data` (float64) is used when !is_int, `idata` (int32) when is_int; row-major over `dims`.
+struct Variable {
+  std::string name;
+  std::vector<std::string> dims;  ///< names of TimeAxis/LabelAxis, row-major order; empty = scalar variable
+  std::vector<double> data;       ///< float64 (NaN fill) -- used when !is_int
+  std::vector<int32_t> idata;     ///< int32 -- used when is_int
+  bool is_int = false;
+  std::vector<Attr> attrs;        ///< must contain "units" and "long_name" (writer throws IoError if missing)
+};
+
+struct Dataset {
+  std::vector<Attr> attrs;  ///< root attributes (Conventions = "CF-1.8" is added by the writer unless given)
+  std::vector<TimeAxis> time_axes;
+  std::vector<LabelAxis> label_axes;
+  std::vector<Variable> variables;
+};
+
+/// Fill value of int32 variables (netCDF's default NC_FILL_INT).
+inline constexpr int32_t kIntFill = -2147483647;
+
+/// Writes `ds` to `path` as a netCDF-4-readable HDF5 file: creation order tracked, dimension scales on every
+/// dimension of every variable, vlen UTF-8 labels, scalar vlen UTF-8 string attributes, CF time, _FillValue of
+/// the variable's type, chunked + shuffle + deflate (chunks <= ~1 MiB; variables with a time dimension chunked
+/// ~1 year along time), libver bounds EARLIEST..V18. Written to a temporary name in the same directory
+/// (path + ".tmp.<pid>") and renamed onto `path` only after H5Fclose succeeded; on any failure the temporary
+/// is removed and caspflow::IoError (model/errors.hpp) is thrown with the path and the HDF5 reason. Shapes are
+/// checked (data size == product of dims) before anything is created; a bad shape is an IoError too, as are
+/// unknown or duplicate names, missing units/long_name, malformed origins/bounds and non-UTF-8 text.
+void write_dataset(const Dataset& ds, const std::string& path);
+
+}  // namespace caspflow::outputs
