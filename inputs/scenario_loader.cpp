@@ -1,0 +1,1137 @@
+// Scenario loader: TOML (toml++) -> merged tree -> validated model::Scenario (SI).
+// Schema: docs/scenario-format.md. Every problem is collected with the file:line:col of the value
+// that caused it and thrown at the end as one InputError.
+#include "inputs/scenario_loader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include <toml++/toml.h>
+
+#include "inputs/suggest.hpp"
+#include "inputs/units.hpp"
+
+namespace caspflow::inputs {
+namespace {
+
+namespace fs = std::filesystem;
+using model::Series;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+std::string fmt_num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+/// A node as written, for "found X": strings quoted, numbers plain, dates ISO.
+std::string describe(const toml::node& n) {
+  if (auto s = n.as_string()) return "\"" + s->get() + "\"";
+  if (auto i = n.as_integer()) return std::to_string(i->get());
+  if (auto f = n.as_floating_point()) return fmt_num(f->get());
+  if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
+  if (auto d = n.as_date()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", unsigned(d->get().year), unsigned(d->get().month),
+                  unsigned(d->get().day));
+    return buf;
+  }
+  if (n.is_date_time()) return "a date-time";
+  if (n.is_time()) return "a time of day";
+  if (auto a = n.as_array()) return "an array of " + std::to_string(a->size());
+  if (n.is_table()) return "a table";
+  return "a value";
+}
+
+/// A node as written without quotes, for range messages ("found 5 Mbbl, expected ...").
+std::string raw(const toml::node& n) {
+  if (auto s = n.as_string()) return s->get();
+  return describe(n);
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+bool valid_id(std::string_view id) {
+  if (id.empty()) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int days_in_month(int y, int m) {
+  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : d[m - 1];
+}
+
+/// Description of what a set of dimensions accepts, for "expected ...".
+std::string expected_dims(const std::vector<Dim>& dims) {
+  auto has = [&](Dim d) { return std::find(dims.begin(), dims.end(), d) != dims.end(); };
+  if (has(Dim::MassFlow) && has(Dim::VolumeFlow))
+    return "a flow (" + units_for(Dim::VolumeFlow) + ", " + units_for(Dim::MassFlow) + ")";
+  if (has(Dim::Mass) && has(Dim::Volume))
+    return "a mass or volume (" + units_for(Dim::Volume) + ", " + units_for(Dim::Mass) + ")";
+  if (has(Dim::Dimensionless)) return "a plain number";
+  if (has(Dim::Fraction)) return "a fraction (" + units_for(Dim::Fraction) + ")";
+  std::vector<std::string> parts;
+  for (Dim d : dims) parts.push_back("a " + dim_name(d) + " (" + units_for(d) + ")");
+  return join(parts, " or ");
+}
+
+/// Allowed range of a converted value, with the words used in messages.
+struct Range {
+  double lo = -HUGE_VAL, hi = HUGE_VAL;
+  bool lo_incl = true, hi_incl = true;
+  [[nodiscard]] bool ok(double v) const {
+    return (lo_incl ? v >= lo : v > lo) && (hi_incl ? v <= hi : v < hi);
+  }
+};
+const Range kAny{};
+const Range kNonNeg{0.0, HUGE_VAL, true, true};
+const Range kPositive{0.0, HUGE_VAL, false, true};
+const Range kUnit{0.0, 1.0, true, true};
+
+std::string range_text(const std::string& name, const Range& r) {
+  const bool has_lo = std::isfinite(r.lo), has_hi = std::isfinite(r.hi);
+  if (r.lo == 0.0 && r.hi == 1.0 && r.lo_incl && r.hi_incl) return "0 <= " + name + " <= 1 (a fraction)";
+  if (has_lo && has_hi)
+    return fmt_num(r.lo) + (r.lo_incl ? " <= " : " < ") + name + (r.hi_incl ? " <= " : " < ") + fmt_num(r.hi);
+  if (has_lo) return name + (r.lo_incl ? " >= " : " > ") + fmt_num(r.lo);
+  if (has_hi) return name + (r.hi_incl ? " <= " : " < ") + fmt_num(r.hi);
+  return name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The loader
+
+struct Entry {
+  std::string id;
+  const toml::table* table;
+  const toml::key* key;
+};
+
+class Loader {
+ public:
+  model::Scenario load(const std::string& path, const std::string* text_override) {
+    const fs::path top(path);
+    top_path_ = top.lexically_normal().generic_string();
+    std::vector<std::string> chain;
+    toml::table root = read_tree(top, chain, nullptr, "", text_override);
+    sc_.file = path;
+    for (const auto& [p, t] : texts_) sc_.text += "# --- file: " + p + " ---\n" + t + (t.empty() || t.back() == '\n' ? "" : "\n");
+    if (!fatal_) build(root);
+    throw_if_problems();
+    return std::move(sc_);
+  }
+
+ private:
+  model::Scenario sc_;
+  std::vector<InputProblem> problems_;
+  std::vector<std::pair<std::string, std::string>> texts_;  // (path, text), parents first
+  std::map<std::string, int> file_rank_;
+  bool fatal_ = false;
+  std::string top_path_;
+
+  // ids -> index
+  std::map<std::string, int> grade_ix_, node_ix_, leg_ix_, shipper_ix_;
+  std::vector<int> shipper_grade_;  // grade index per shipper (-1 unknown), from a pre-pass
+
+  // ---- problems
+  SourceLoc loc_of(const toml::source_region& r) const {
+    SourceLoc l;
+    if (r.path) l.file = *r.path;
+    l.line = static_cast<int>(r.begin.line);
+    l.column = static_cast<int>(r.begin.column);
+    return l;
+  }
+  SourceLoc loc_of(const toml::node& n) const { return loc_of(n.source()); }
+  void problem(SourceLoc l, const std::string& key, const std::string& msg) {
+    if (l.file.empty()) l.file = top_path_;
+    problems_.push_back({std::move(l), key, msg});
+  }
+  void problem(const toml::node& n, const std::string& key, const std::string& msg) { problem(loc_of(n), key, msg); }
+  void throw_if_problems() {
+    if (problems_.empty()) return;
+    std::stable_sort(problems_.begin(), problems_.end(), [&](const InputProblem& a, const InputProblem& b) {
+      const int ra = rank(a.loc.file), rb = rank(b.loc.file);
+      if (ra != rb) return ra < rb;
+      if (a.loc.line != b.loc.line) return a.loc.line < b.loc.line;
+      return a.loc.column < b.loc.column;
+    });
+    throw InputError(std::move(problems_));
+  }
+  int rank(const std::string& file) const {
+    auto it = file_rank_.find(file);
+    return it == file_rank_.end() ? -1 : it->second;
+  }
+
+  // ---- reading and merging
+  toml::table read_tree(const fs::path& path, std::vector<std::string>& chain, const toml::node* from,
+                        const std::string& from_key, const std::string* text_override) {
+    const std::string pstr = path.lexically_normal().generic_string();
+    std::string text;
+    if (text_override) {
+      text = *text_override;
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) {
+        if (from)
+          problem(*from, from_key, "found " + describe(*from) + ", expected the path of an existing scenario file ('" +
+                                       pstr + "' cannot be opened)");
+        else
+          problem(SourceLoc{pstr, 0, 0}, "", "cannot open the scenario file");
+        fatal_ = true;
+        return {};
+      }
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      text = ss.str();
+    }
+    std::error_code ec;
+    const std::string canon = fs::weakly_canonical(path, ec).generic_string();
+    if (std::find(chain.begin(), chain.end(), canon) != chain.end()) {
+      std::vector<std::string> names;
+      for (const auto& c : chain) names.push_back(fs::path(c).filename().generic_string());
+      names.push_back(path.filename().generic_string());
+      problem(*from, from_key,
+              "found " + describe(*from) + ", expected a parent that does not extend this file again (cycle: " +
+                  join(names, " -> ") + ")");
+      fatal_ = true;
+      return {};
+    }
+    chain.push_back(canon);
+
+    toml::table t;
+    try {
+      t = toml::parse(text, pstr);
+    } catch (const toml::parse_error& e) {
+      SourceLoc l = loc_of(e.source());
+      if (l.file.empty()) l.file = pstr;
+      problem(l, "", "TOML syntax error: " + std::string(e.description()));
+      fatal_ = true;
+      file_rank_.emplace(pstr, static_cast<int>(file_rank_.size()));
+      texts_.emplace_back(pstr, text);
+      return {};
+    }
+
+    toml::table result;
+    if (toml::node* ext = t.get("extends")) {
+      if (!ext->is_string()) {
+        problem(*ext, "extends", "found " + describe(*ext) + ", expected a string: the path of the parent scenario");
+      } else {
+        const fs::path parent = path.parent_path() / ext->as_string()->get();
+        result = read_tree(parent, chain, ext, "extends", nullptr);
+      }
+    }
+    file_rank_.emplace(pstr, static_cast<int>(file_rank_.size()));
+    texts_.emplace_back(pstr, text);
+    chain.pop_back();
+    if (fatal_) {
+      // keep the extends node alive long enough: problems copied its location already
+      return {};
+    }
+    t.erase("extends");
+    merge(result, std::move(t));
+    return result;
+  }
+
+  /// Child over parent: non-inline tables merge key by key; `events` arrays are appended;
+  /// everything else (values, arrays, inline tables) replaces. Nodes are moved, so each keeps the
+  /// file:line:col where it was written.
+  static void merge(toml::table& dst, toml::table&& src) {
+    for (auto&& [k, v] : src) {
+      toml::node* d = dst.get(k.str());
+      if (d && d->is_table() && v.is_table() && !v.as_table()->is_inline() && !d->as_table()->is_inline()) {
+        merge(*d->as_table(), std::move(*v.as_table()));
+      } else if (d && k.str() == "events" && d->is_array() && v.is_array()) {
+        auto& da = *d->as_array();
+        for (auto& e : *v.as_array()) da.push_back(std::move(e));
+      } else {
+        dst.insert_or_assign(k, std::move(v));
+      }
+    }
+  }
+
+  // ---- key checking
+  void check_keys(const toml::table& t, const std::string& path, const std::vector<std::string>& known,
+                  const std::string& what) {
+    for (auto&& [k, v] : t) {
+      if (std::find(known.begin(), known.end(), k.str()) != known.end()) continue;
+      std::string msg = "found unknown key `" + std::string(k.str()) + "`, expected a key of " + what;
+      const std::string near = closest(k.str(), known, 2);
+      if (!near.empty())
+        msg += " (did you mean `" + near + "`?)";
+      else
+        msg += " (" + join(known) + ")";
+      SourceLoc l = loc_of(k.source());
+      if (l.line == 0) l = loc_of(v);
+      problem(l, path.empty() ? std::string(k.str()) : path + "." + std::string(k.str()), msg);
+    }
+  }
+
+  void missing(const toml::table& t, const std::string& path, const std::string& key, const std::string& expect) {
+    problem(t, path + "." + key, "missing required key `" + key + "`, expected " + expect);
+  }
+
+  // ---- typed getters
+  std::optional<std::string> get_string(const toml::table& t, const std::string& path, const std::string& key,
+                                        bool required, const std::string& expect = "a string") {
+    const toml::node* n = t.get(key);
+    if (!n) {
+      if (required) missing(t, path, key, expect);
+      return std::nullopt;
+    }
+    if (!n->is_string()) {
+      problem(*n, path + "." + key, "found " + describe(*n) + ", expected " + expect);
+      return std::nullopt;
+    }
+    return n->as_string()->get();
+  }
+
+  /// An enumerated string: one of `allowed`.
+  std::optional<std::string> get_choice(const toml::table& t, const std::string& path, const std::string& key,
+                                        const std::vector<std::string>& allowed, bool required) {
+    std::string expect;
+    for (const auto& a : allowed) expect += (expect.empty() ? "" : " or ") + ("\"" + a + "\"");
+    auto s = get_string(t, path, key, required, expect);
+    if (!s) return std::nullopt;
+    if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
+    std::string msg = "found \"" + *s + "\", expected " + expect;
+    const std::string near = closest(*s, allowed, 2);
+    if (!near.empty()) msg += " (did you mean \"" + near + "\"?)";
+    problem(*t.get(key), path + "." + key, msg);
+    return std::nullopt;
+  }
+
+  /// A reference to an ID in `ix`; `what` = "a node ID".
+  std::optional<int> ref(const toml::node& n, const std::string& keypath, const std::map<std::string, int>& ix,
+                         const std::string& what) {
+    if (!n.is_string()) {
+      problem(n, keypath, "found " + describe(n) + ", expected " + what + " (a string)");
+      return std::nullopt;
+    }
+    const std::string& s = n.as_string()->get();
+    auto it = ix.find(s);
+    if (it != ix.end()) return it->second;
+    std::vector<std::string> known;
+    for (const auto& [k, v] : ix) known.push_back(k);
+    std::string msg = "found \"" + s + "\", expected " + what;
+    const std::string near = closest(s, known, 2);
+    if (!near.empty())
+      msg += " (did you mean `" + near + "`?)";
+    else if (!known.empty() && known.size() <= 16)
+      msg += " (one of: " + join(known) + ")";
+    else if (known.empty())
+      msg += " (none is defined)";
+    problem(n, keypath, msg);
+    return std::nullopt;
+  }
+  std::optional<int> get_ref(const toml::table& t, const std::string& path, const std::string& key,
+                             const std::map<std::string, int>& ix, const std::string& what, bool required) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+      if (required) missing(t, path, key, what);
+      return std::nullopt;
+    }
+    return ref(*n, path + "." + key, ix, what);
+  }
+
+  /// A single quantity node -> SI value and dimension. Plain numbers only for Dimensionless/Fraction.
+  std::optional<Quantity> quantity(const toml::node& n, const std::string& keypath, const std::vector<Dim>& dims) {
+    auto has = [&](Dim d) { return std::find(dims.begin(), dims.end(), d) != dims.end(); };
+    const bool plain_ok = has(Dim::Dimensionless) || has(Dim::Fraction);
+    const Dim plain_dim = has(Dim::Dimensionless) ? Dim::Dimensionless : Dim::Fraction;
+    if (auto i = n.as_integer()) {
+      if (plain_ok) return Quantity{static_cast<double>(i->get()), plain_dim};
+    } else if (auto f = n.as_floating_point()) {
+      if (plain_ok) {
+        if (!std::isfinite(f->get())) {
+          problem(n, keypath, "found " + describe(n) + ", expected a finite " + expected_dims(dims).substr(2));
+          return std::nullopt;
+        }
+        return Quantity{f->get(), plain_dim};
+      }
+    } else if (auto s = n.as_string()) {
+      const std::string& txt = s->get();
+      if (plain_ok) {
+        double v = 0;
+        const char* b = txt.data();
+        const char* e = txt.data() + txt.size();
+        auto r = std::from_chars(b, e, v);
+        if (r.ec == std::errc() && r.ptr == e && std::isfinite(v) && !txt.empty() &&
+            ((txt[0] >= '0' && txt[0] <= '9') || txt[0] == '.' || txt[0] == '-'))
+          return Quantity{v, plain_dim};
+      }
+      try {
+        Quantity q = parse_quantity(txt);
+        if (has(q.dim)) return q;
+        if (q.dim == Dim::Fraction && has(Dim::Dimensionless)) return Quantity{q.value, Dim::Dimensionless};
+        problem(n, keypath,
+                "found " + describe(n) + " (a " + dim_name(q.dim) + "), expected " + expected_dims(dims));
+        return std::nullopt;
+      } catch (const std::invalid_argument& ex) {
+        std::string why = ex.what();
+        const auto colon = why.find("\": ");
+        if (colon != std::string::npos) why = why.substr(colon + 3);
+        problem(n, keypath, "found " + describe(n) + " (" + why + "), expected " + expected_dims(dims));
+        return std::nullopt;
+      }
+    }
+    problem(n, keypath, "found " + describe(n) + ", expected " + expected_dims(dims) +
+                            (plain_ok ? "" : ", written as a string with its unit, e.g. \"1.4 Mt/yr\""));
+    return std::nullopt;
+  }
+
+  bool check_range(const toml::node& n, const std::string& keypath, double v, const Range& r,
+                   const std::string& name) {
+    if (r.ok(v)) return true;
+    problem(n, keypath, "found " + raw(n) + ", expected " + range_text(name, r));
+    return false;
+  }
+
+  /// Quantity under t[key] with a range check.
+  std::optional<Quantity> get_quantity(const toml::table& t, const std::string& path, const std::string& key,
+                                       const std::vector<Dim>& dims, const Range& r, bool required) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+      if (required) missing(t, path, key, expected_dims(dims));
+      return std::nullopt;
+    }
+    auto q = quantity(*n, path + "." + key, dims);
+    if (!q) return std::nullopt;
+    if (!check_range(*n, path + "." + key, q->value, r, key)) return std::nullopt;
+    return q;
+  }
+
+  /// A date node (TOML date or "YYYY-MM-DD") -> seconds since epoch.
+  std::optional<double> date(const toml::node& n, const std::string& keypath) {
+    int y = 0, m = 0, d = 0;
+    if (auto dn = n.as_date()) {
+      y = dn->get().year;
+      m = dn->get().month;
+      d = dn->get().day;
+    } else if (auto s = n.as_string()) {
+      const std::string& txt = s->get();
+      bool ok = txt.size() == 10 && txt[4] == '-' && txt[7] == '-';
+      for (size_t i = 0; ok && i < txt.size(); ++i)
+        if (i != 4 && i != 7 && !(txt[i] >= '0' && txt[i] <= '9')) ok = false;
+      if (ok) {
+        y = std::stoi(txt.substr(0, 4));
+        m = std::stoi(txt.substr(5, 2));
+        d = std::stoi(txt.substr(8, 2));
+      }
+      if (!ok || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
+        problem(n, keypath, "found " + describe(n) + ", expected a valid date YYYY-MM-DD (e.g. 2025-01-01)");
+        return std::nullopt;
+      }
+    } else {
+      problem(n, keypath, "found " + describe(n) + ", expected a date YYYY-MM-DD (e.g. 2025-01-01)");
+      return std::nullopt;
+    }
+    if (y < 1900 || y > 2200) {
+      problem(n, keypath, "found " + describe(n) + ", expected a date between 1900 and 2200");
+      return std::nullopt;
+    }
+    return model::epoch_seconds(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  }
+  std::optional<double> get_date(const toml::table& t, const std::string& path, const std::string& key,
+                                 bool required) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+      if (required) missing(t, path, key, "a date YYYY-MM-DD");
+      return std::nullopt;
+    }
+    return date(*n, path + "." + key);
+  }
+
+  struct SeriesValue {
+    Series s;
+    Dim dim = Dim::Dimensionless;
+  };
+
+  /// A constant or {interp, points = [[date, value], ...]}; every value in `dims` (one dimension
+  /// for the whole series) and in range `r`.
+  std::optional<SeriesValue> series(const toml::node& n, const std::string& keypath, const std::vector<Dim>& dims,
+                                    const Range& r, const std::string& name) {
+    SeriesValue out;
+    out.s.loc = loc_of(n);
+    const toml::table* t = n.as_table();
+    if (!t) {
+      if (n.is_array()) {
+        problem(n, keypath, "found " + describe(n) + ", expected " + expected_dims(dims) +
+                                " or a series { interp = \"step\", points = [[\"2025-01-01\", value], ...] }");
+        return std::nullopt;
+      }
+      auto q = quantity(n, keypath, dims);
+      if (!q || !check_range(n, keypath, q->value, r, name)) return std::nullopt;
+      out.s = Series::constant(q->value);
+      out.s.loc = loc_of(n);
+      out.dim = q->dim;
+      return out;
+    }
+    check_keys(*t, keypath, {"interp", "points"}, "a series");
+    bool ok = true;
+    if (auto ip = get_choice(*t, keypath, "interp", {"step", "linear"}, false))
+      out.s.interp = *ip == "linear" ? model::Interp::Linear : model::Interp::Step;
+    else if (t->get("interp"))
+      ok = false;
+    const toml::node* pn = t->get("points");
+    if (!pn) {
+      missing(*t, keypath, "points", "an array of [date, value] pairs");
+      return std::nullopt;
+    }
+    const toml::array* pts = pn->as_array();
+    if (!pts || pts->empty()) {
+      problem(*pn, keypath + ".points", "found " + describe(*pn) + ", expected a non-empty array of [date, value] pairs");
+      return std::nullopt;
+    }
+    std::optional<Dim> dim0;
+    std::string first_unit_text;
+    for (size_t i = 0; i < pts->size(); ++i) {
+      const toml::node& p = *pts->get(i);
+      const std::string kp = keypath + ".points[" + std::to_string(i) + "]";
+      const toml::array* pair = p.as_array();
+      if (!pair || pair->size() != 2) {
+        problem(p, kp, "found " + describe(p) + ", expected a pair [date, value], e.g. [\"2025-01-01\", \"7.5 Mt/yr\"]");
+        ok = false;
+        continue;
+      }
+      auto tt = date(*pair->get(0), kp + "[0]");
+      auto q = quantity(*pair->get(1), kp + "[1]", dims);
+      if (!tt || !q) {
+        ok = false;
+        continue;
+      }
+      if (!check_range(*pair->get(1), kp + "[1]", q->value, r, name)) ok = false;
+      if (dim0 && *dim0 != q->dim) {
+        problem(*pair->get(1), kp + "[1]",
+                "found " + describe(*pair->get(1)) + " (a " + dim_name(q->dim) + "), expected a " + dim_name(*dim0) +
+                    " like the series' first point (" + first_unit_text + ")");
+        ok = false;
+        continue;
+      }
+      if (!dim0) {
+        dim0 = q->dim;
+        first_unit_text = raw(*pair->get(1));
+      }
+      if (!out.s.t.empty() && *tt <= out.s.t.back()) {
+        problem(*pair->get(0), kp + "[0]",
+                "found " + describe(*pair->get(0)) + ", expected a date after " + model::iso_date(out.s.t.back()) +
+                    " (series dates must increase strictly)");
+        ok = false;
+        continue;
+      }
+      out.s.t.push_back(*tt);
+      out.s.v.push_back(q->value);
+    }
+    if (!ok || out.s.v.empty()) return std::nullopt;
+    out.dim = *dim0;
+    return out;
+  }
+  std::optional<SeriesValue> get_series(const toml::table& t, const std::string& path, const std::string& key,
+                                        const std::vector<Dim>& dims, const Range& r, bool required) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+      if (required) missing(t, path, key, expected_dims(dims) + ", constant or a series");
+      return std::nullopt;
+    }
+    return series(*n, path + "." + key, dims, r, key);
+  }
+
+  /// `source` and `assumed`: a string for the whole table, or an inline table value-key -> string.
+  /// Returns the citation text (for Grade.source); records every assumption.
+  std::string provenance(const toml::table& t, const std::string& path, const std::vector<std::string>& value_keys) {
+    std::string cite;
+    for (const char* which : {"source", "assumed"}) {
+      const toml::node* n = t.get(which);
+      if (!n) continue;
+      const std::string kp = path + "." + which;
+      const bool assumed = std::string(which) == "assumed";
+      if (auto s = n->as_string()) {
+        if (s->get().empty()) problem(*n, kp, "found \"\", expected a non-empty explanation");
+        if (assumed) sc_.assumptions.push_back(path + ": " + s->get());
+        cite += (cite.empty() ? "" : "; ") + (assumed ? "assumed: " : std::string()) + s->get();
+      } else if (auto tb = n->as_table()) {
+        check_keys(*tb, kp, value_keys, "the table it annotates");
+        for (auto&& [k, v] : *tb) {
+          if (!v.is_string()) {
+            problem(v, kp + "." + std::string(k.str()), "found " + describe(v) + ", expected a string");
+            continue;
+          }
+          const std::string& txt = v.as_string()->get();
+          if (assumed) sc_.assumptions.push_back(path + "." + std::string(k.str()) + ": " + txt);
+          cite += (cite.empty() ? "" : "; ") + std::string(k.str()) + ": " + (assumed ? "assumed: " : "") + txt;
+        }
+      } else {
+        problem(*n, kp, "found " + describe(*n) +
+                            ", expected a string, or an inline table { key = \"citation\" } for single values");
+      }
+    }
+    return cite;
+  }
+  static std::vector<std::string> with_prov(std::vector<std::string> keys) {
+    keys.push_back("source");
+    keys.push_back("assumed");
+    return keys;
+  }
+  static std::vector<std::string> value_keys_of(const std::vector<std::string>& keys) {
+    std::vector<std::string> v;
+    for (const auto& k : keys)
+      if (k != "source" && k != "assumed") v.push_back(k);
+    return v;
+  }
+
+  /// Entries of a [section.ID] table, ordered as written (parent file first).
+  std::vector<Entry> entries(const toml::table& root, const std::string& section) {
+    std::vector<Entry> out;
+    const toml::node* n = root.get(section);
+    if (!n) return out;
+    const toml::table* t = n->as_table();
+    if (!t) {
+      problem(*n, section, "found " + describe(*n) + ", expected a table of [" + section + ".ID] tables");
+      return out;
+    }
+    for (auto&& [k, v] : *t) {
+      const std::string id(k.str());
+      if (!valid_id(id)) {
+        problem(loc_of(k.source()).line ? loc_of(k.source()) : loc_of(v), section + "." + id,
+                "found ID \"" + id + "\", expected an ID of letters, digits, '_' or '-'");
+        continue;
+      }
+      if (!v.is_table()) {
+        problem(v, section + "." + id, "found " + describe(v) + ", expected a table [" + section + "." + id + "]");
+        continue;
+      }
+      out.push_back({id, v.as_table(), &k});
+    }
+    std::stable_sort(out.begin(), out.end(), [&](const Entry& a, const Entry& b) {
+      const SourceLoc la = loc_of(a.key->source()), lb = loc_of(b.key->source());
+      const int ra = rank(la.file), rb = rank(lb.file);
+      if (ra != rb) return ra < rb;
+      if (la.line != lb.line) return la.line < lb.line;
+      return la.column < lb.column;
+    });
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Building the scenario
+
+  void build(const toml::table& root) {
+    check_keys(root, "", {"title", "description", "simulation", "grades", "nodes", "legs", "shippers", "events"},
+               "a scenario");
+    if (auto s = get_string(root, "", "title", false)) sc_.title = *s;
+    if (sc_.title.empty()) sc_.title = fs::path(sc_.file).stem().string();
+    get_string(root, "", "description", false);
+
+    simulation(root);
+    const auto grades = entries(root, "grades");
+    const auto nodes = entries(root, "nodes");
+    const auto legs = entries(root, "legs");
+    const auto shippers = entries(root, "shippers");
+    for (const auto& e : grades) grade_ix_.emplace(e.id, static_cast<int>(grade_ix_.size()));
+    for (const auto& e : nodes) node_ix_.emplace(e.id, static_cast<int>(node_ix_.size()));
+    for (const auto& e : legs) leg_ix_.emplace(e.id, static_cast<int>(leg_ix_.size()));
+    for (const auto& e : shippers) shipper_ix_.emplace(e.id, static_cast<int>(shipper_ix_.size()));
+    if (grades.empty()) problem(root, "grades", "missing section, expected at least one [grades.ID] table");
+    if (nodes.empty()) problem(root, "nodes", "missing section, expected at least one [nodes.ID] table");
+    if (legs.empty()) problem(root, "legs", "missing section, expected at least one [legs.ID] table");
+    if (shippers.empty()) problem(root, "shippers", "missing section, expected at least one [shippers.ID] table");
+
+    for (const auto& e : grades) grade(e);
+    // Pre-pass: each shipper's grade, needed to convert node stocks given in mass.
+    shipper_grade_.assign(shippers.size(), -1);
+    for (size_t i = 0; i < shippers.size(); ++i)
+      if (const toml::node* g = shippers[i].table->get("grade"))
+        if (g->is_string()) {
+          auto it = grade_ix_.find(g->as_string()->get());
+          if (it != grade_ix_.end()) shipper_grade_[i] = it->second;
+        }
+    for (const auto& e : nodes) node(e);
+    for (const auto& e : legs) leg(e);
+    for (size_t i = 0; i < shippers.size(); ++i) shipper(shippers[i], static_cast<int>(i));
+    events(root);
+  }
+
+  void simulation(const toml::table& root) {
+    const toml::node* n = root.get("simulation");
+    if (!n) {
+      problem(root, "simulation", "missing section, expected [simulation] with start and end dates");
+      return;
+    }
+    const toml::table* t = n->as_table();
+    if (!t) {
+      problem(*n, "simulation", "found " + describe(*n) + ", expected a table [simulation]");
+      return;
+    }
+    const std::string p = "simulation";
+    check_keys(*t, p, with_prov({"start", "end", "rtol"}), "[simulation]");
+    provenance(*t, p, {"start", "end", "rtol"});
+    auto s = get_date(*t, p, "start", true);
+    auto e = get_date(*t, p, "end", true);
+    if (s) sc_.start = *s;
+    if (e) sc_.end = *e + model::kDay;  // `end` is the last simulated day, inclusive
+    if (s && e && *e < *s)
+      problem(*t->get("end"), p + ".end",
+              "found " + describe(*t->get("end")) + ", expected a last day on or after start (" +
+                  model::iso_date(*s) + ")");
+    if (auto q = get_quantity(*t, p, "rtol", {Dim::Dimensionless}, Range{1e-12, 1e-3, true, true}, false))
+      sc_.rtol = q->value;
+  }
+
+  void grade(const Entry& e) {
+    const std::string p = "grades." + e.id;
+    const toml::table& t = *e.table;
+    const std::vector<std::string> keys{"name", "density", "api", "sulphur", "viscosity"};
+    check_keys(t, p, with_prov(keys), "a grade");
+    model::Grade g;
+    g.id = e.id;
+    g.loc = loc_of(t);
+    g.name = get_string(t, p, "name", false).value_or(e.id);
+    g.source = provenance(t, p, keys);
+    const toml::node* dn = t.get("density");
+    const toml::node* an = t.get("api");
+    if (dn && an) {
+      problem(*an, p + ".api", "found both `density` and `api`, expected exactly one of them");
+    } else if (!dn && !an) {
+      missing(t, p, "density", "a density (" + units_for(Dim::Density) + ") or `api` (degrees API)");
+    } else if (dn) {
+      if (auto q = get_quantity(t, p, "density", {Dim::Density}, Range{500, 1100, false, false}, true))
+        g.density = q->value;
+    } else {
+      // API MPMS 11.1 / ASTM D1250: SG(60F) = 141.5/(API + 131.5); water at 60 F = 999.016 kg/m3.
+      if (auto q = get_quantity(t, p, "api", {Dim::Dimensionless}, Range{0, 100, true, true}, true))
+        g.density = 141.5 / (q->value + 131.5) * 999.016;
+    }
+    if (auto q = get_quantity(t, p, "sulphur", {Dim::Fraction}, kUnit, false)) g.sulphur = q->value;
+    if (const toml::node* vn = t.get("viscosity")) viscosity(*vn, p + ".viscosity", g);
+    sc_.grades.push_back(std::move(g));
+  }
+
+  void viscosity(const toml::node& n, const std::string& kp, model::Grade& g) {
+    const char* expect = "two points [[\"20 degC\", \"6 cSt\"], [\"40 degC\", \"3.5 cSt\"]]";
+    const toml::array* a = n.as_array();
+    if (!a || a->size() != 2) {
+      problem(n, kp, "found " + describe(n) + ", expected " + expect);
+      return;
+    }
+    double T[2] = {0, 0}, nu[2] = {0, 0};
+    for (size_t i = 0; i < 2; ++i) {
+      const toml::array* pt = a->get(i)->as_array();
+      const std::string kpi = kp + "[" + std::to_string(i) + "]";
+      if (!pt || pt->size() != 2) {
+        problem(*a->get(i), kpi, "found " + describe(*a->get(i)) + ", expected [temperature, viscosity], e.g. [\"20 degC\", \"6 cSt\"]");
+        return;
+      }
+      auto tq = quantity(*pt->get(0), kpi + "[0]", {Dim::Temperature});
+      auto nq = quantity(*pt->get(1), kpi + "[1]", {Dim::KinViscosity});
+      if (!tq || !nq) return;
+      if (!check_range(*pt->get(0), kpi + "[0]", tq->value, Range{0, 1000, false, true}, "temperature (K)")) return;
+      if (!check_range(*pt->get(1), kpi + "[1]", nq->value, kPositive, "viscosity")) return;
+      T[i] = tq->value;
+      nu[i] = nq->value;
+    }
+    if (T[0] == T[1]) {
+      problem(*a->get(1), kp + "[1][0]", "found " + raw(*a->get(1)->as_array()->get(0)) +
+                                            ", expected a temperature different from the first point's");
+      return;
+    }
+    if ((T[1] - T[0]) * (nu[1] - nu[0]) >= 0) {
+      problem(*a->get(1), kp + "[1][1]", "found " + raw(*a->get(1)->as_array()->get(1)) +
+                                            ", expected viscosity to fall as temperature rises (ASTM D341)");
+      return;
+    }
+    g.visc_t1 = T[0];
+    g.visc_nu1 = nu[0];
+    g.visc_t2 = T[1];
+    g.visc_nu2 = nu[1];
+  }
+
+  double shipper_density(int s) const {
+    if (s < 0 || s >= static_cast<int>(shipper_grade_.size()) || shipper_grade_[s] < 0) return 0.0;
+    return sc_.grades[shipper_grade_[s]].density;
+  }
+
+  void node(const Entry& e) {
+    const std::string p = "nodes." + e.id;
+    const toml::table& t = *e.table;
+    const std::vector<std::string> keys{"kind", "name", "capacity", "heel", "initial"};
+    check_keys(t, p, with_prov(keys), "a node");
+    provenance(t, p, keys);
+    model::Node nd;
+    nd.id = e.id;
+    nd.loc = loc_of(t);
+    nd.name = get_string(t, p, "name", false).value_or(e.id);
+    auto kind = get_choice(t, p, "kind", {"origin", "storage", "junction", "sink"}, true);
+    if (kind) {
+      if (*kind == "origin") nd.kind = model::NodeKind::Origin;
+      if (*kind == "storage") nd.kind = model::NodeKind::Storage;
+      if (*kind == "junction") nd.kind = model::NodeKind::Junction;
+      if (*kind == "sink") nd.kind = model::NodeKind::Sink;
+    }
+    const toml::node* capn = t.get("capacity");
+    auto cap = get_quantity(t, p, "capacity", {Dim::Volume}, kPositive, kind && *kind == "storage");
+    if (cap) nd.capacity = cap->value;
+    if (capn && kind && (*kind == "junction" || *kind == "sink"))
+      problem(*capn, p + ".capacity", "found capacity on a " + *kind + " node, expected storage only at \"storage\" or \"origin\" nodes");
+    if (const toml::node* hn = t.get("heel")) {
+      if (!capn) {
+        problem(*hn, p + ".heel", "found a heel without `capacity`, expected `capacity` to be set first");
+      } else if (auto h = get_quantity(t, p, "heel", {Dim::Volume}, kNonNeg, false)) {
+        if (cap && h->value >= cap->value)
+          problem(*hn, p + ".heel", "found " + raw(*hn) + ", expected 0 <= heel < capacity (" + raw(*capn) + ")");
+        else
+          nd.heel = h->value;
+      }
+    }
+    if (const toml::node* in = t.get("initial")) {
+      const toml::table* it = in->as_table();
+      if (!it) {
+        problem(*in, p + ".initial", "found " + describe(*in) + ", expected an inline table { shipper = \"volume or mass\" }");
+      } else if (!capn) {
+        problem(*in, p + ".initial", "found initial stock at a node without `capacity`, expected `capacity` to be set");
+      } else {
+        double sum = 0;
+        bool ok = true;
+        for (auto&& [k, v] : *it) {
+          const std::string kp = p + ".initial." + std::string(k.str());
+          SourceLoc kl = loc_of(k.source());
+          if (!shipper_ix_.count(std::string(k.str()))) {
+            ok = false;
+            std::vector<std::string> known;
+            for (const auto& [id, ix] : shipper_ix_) known.push_back(id);
+            std::string msg = "found shipper `" + std::string(k.str()) + "`, expected a shipper ID";
+            const std::string near = closest(k.str(), known, 2);
+            if (!near.empty()) msg += " (did you mean `" + near + "`?)";
+            problem(kl.line ? kl : loc_of(v), kp, msg);
+            continue;
+          }
+          const int si = shipper_ix_.at(std::string(k.str()));
+          auto q = quantity(v, kp, {Dim::Volume, Dim::Mass});
+          if (!q || !check_range(v, kp, q->value, kNonNeg, "initial stock")) {
+            ok = false;
+            continue;
+          }
+          double vol = q->value;
+          if (q->dim == Dim::Mass) {
+            const double rho = shipper_density(si);
+            if (rho <= 0) {
+              ok = false;  // the shipper's grade problem is reported where the grade is named
+              continue;
+            }
+            vol = q->value / rho;
+          }
+          sum += vol;
+          nd.initial.emplace_back(si, vol);
+        }
+        if (ok && cap && sum > nd.capacity - nd.heel + 1e-9 * nd.capacity) {
+          const double bbl = 0.158987294928;
+          problem(*in, p + ".initial",
+                  "found a total of " + fmt_num(sum) + " m3 (" + fmt_num(sum / bbl / 1e6) +
+                      " Mbbl), expected at most capacity - heel = " + fmt_num(nd.capacity - nd.heel) + " m3 (" +
+                      fmt_num((nd.capacity - nd.heel) / bbl / 1e6) + " Mbbl)");
+        }
+      }
+    }
+    sc_.nodes.push_back(std::move(nd));
+  }
+
+  void leg(const Entry& e) {
+    const std::string p = "legs." + e.id;
+    const toml::table& t = *e.table;
+    model::Leg lg;
+    lg.id = e.id;
+    lg.loc = loc_of(t);
+    auto kind = get_choice(t, p, "kind", {"fixed", "port", "tanker", "pipeline"}, true);
+    std::vector<std::string> keys{"kind", "name", "from", "to"};
+    if (kind) {
+      if (*kind == "fixed" || *kind == "pipeline") keys.push_back("capacity");
+      if (*kind == "port") keys.insert(keys.end(), {"berths", "rate", "availability"});
+      if (*kind == "tanker")
+        keys.insert(keys.end(), {"fleet", "cargo", "distance", "speed", "load_time", "unload_time", "weather"});
+      if (*kind == "pipeline") keys.insert(keys.end(), {"linefill", "linefill_owner", "hydraulics"});
+      check_keys(t, p, with_prov(keys), "a " + *kind + " leg");
+    }
+    provenance(t, p, keys);
+    lg.name = get_string(t, p, "name", false).value_or(e.id);
+    auto from = get_ref(t, p, "from", node_ix_, "a node ID", true);
+    auto to = get_ref(t, p, "to", node_ix_, "a node ID", true);
+    if (from) lg.from = *from;
+    if (to) lg.to = *to;
+    if (from && to && *from == *to)
+      problem(*t.get("to"), p + ".to", "found " + describe(*t.get("to")) + ", expected a node other than `from`");
+    if (to && sc_.nodes[*to].kind == model::NodeKind::Origin)
+      problem(*t.get("to"), p + ".to", "found origin node " + describe(*t.get("to")) + ", expected a node that can receive crude (storage, junction or sink)");
+    if (from && sc_.nodes[*from].kind == model::NodeKind::Sink)
+      problem(*t.get("from"), p + ".from", "found sink node " + describe(*t.get("from")) + ", expected a node that can send crude (origin, storage or junction)");
+    if (!kind) {
+      sc_.legs.push_back(std::move(lg));
+      return;
+    }
+    const std::vector<Dim> flow{Dim::MassFlow, Dim::VolumeFlow};
+    auto basis_of = [](Dim d) { return d == Dim::MassFlow || d == Dim::Mass ? model::CapBasis::Mass : model::CapBasis::Volume; };
+    if (*kind == "fixed" || *kind == "pipeline") {
+      lg.kind = *kind == "fixed" ? model::LegKind::Fixed : model::LegKind::Pipeline;
+      if (auto s = get_series(t, p, "capacity", flow, kNonNeg, true)) {
+        lg.capacity = s->s;
+        lg.basis = basis_of(s->dim);
+      }
+    }
+    if (*kind == "pipeline") {
+      const toml::node* lf = t.get("linefill");
+      const toml::node* lo = t.get("linefill_owner");
+      if (auto q = get_quantity(t, p, "linefill", {Dim::Volume}, kPositive, false)) lg.linefill = q->value;
+      if (lf && !lo) missing(t, p, "linefill_owner", "the shipper ID owning the initial linefill (required with `linefill`)");
+      if (lo && !lf)
+        problem(*lo, p + ".linefill_owner", "found a linefill owner without `linefill`, expected `linefill` (a volume) to be set");
+      if (lo)
+        if (auto s = ref(*lo, p + ".linefill_owner", shipper_ix_, "a shipper ID")) lg.linefill_owner = *s;
+      if (const toml::node* hn = t.get("hydraulics")) {
+        if (!hn->is_string() || hn->as_string()->get().empty()) {
+          problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected the path of a hydraulic pipeline description");
+        } else {
+          const fs::path base = hn->source().path ? fs::path(*hn->source().path).parent_path() : fs::path();
+          const fs::path resolved = (base / hn->as_string()->get()).lexically_normal();
+          std::error_code ec;
+          if (!fs::is_regular_file(resolved, ec))
+            problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected the path of an existing file (relative to " +
+                                               (base.empty() ? std::string(".") : base.generic_string()) + "; '" +
+                                               resolved.generic_string() + "' not found)");
+          else
+            lg.hydraulic_model = resolved.generic_string();
+        }
+      }
+    }
+    if (*kind == "port") {
+      lg.kind = model::LegKind::Port;
+      if (auto s = get_series(t, p, "berths", {Dim::Dimensionless}, kNonNeg, true)) lg.berths = s->s;
+      if (auto q = get_quantity(t, p, "rate", flow, kPositive, true)) {
+        lg.berth_rate = q->value;
+        lg.basis = basis_of(q->dim);
+      }
+      if (auto q = get_quantity(t, p, "availability", {Dim::Fraction}, kUnit, false)) lg.availability = q->value;
+    }
+    if (*kind == "tanker") {
+      lg.kind = model::LegKind::Tanker;
+      if (auto s = get_series(t, p, "fleet", {Dim::Dimensionless}, kNonNeg, true)) lg.fleet = s->s;
+      if (auto q = get_quantity(t, p, "cargo", {Dim::Mass, Dim::Volume}, kPositive, true)) {
+        lg.cargo = q->value;
+        lg.basis = basis_of(q->dim);
+      }
+      if (auto q = get_quantity(t, p, "distance", {Dim::Length}, kPositive, true)) lg.distance = q->value;
+      if (auto q = get_quantity(t, p, "speed", {Dim::Speed}, kPositive, true)) lg.speed = q->value;
+      if (auto q = get_quantity(t, p, "load_time", {Dim::Time}, kNonNeg, true)) lg.load_time = q->value;
+      if (auto q = get_quantity(t, p, "unload_time", {Dim::Time}, kNonNeg, true)) lg.unload_time = q->value;
+      if (const toml::node* w = t.get("weather")) {
+        if (const toml::array* wa = w->as_array()) {
+          if (wa->size() != 12) {
+            problem(*w, p + ".weather", "found " + describe(*w) + ", expected one fraction or 12 monthly fractions (Jan..Dec)");
+          } else {
+            for (size_t m = 0; m < 12; ++m) {
+              const std::string kp = p + ".weather[" + std::to_string(m) + "]";
+              auto q = quantity(*wa->get(m), kp, {Dim::Fraction});
+              if (q && check_range(*wa->get(m), kp, q->value, kUnit, "weather availability")) lg.weather[m] = q->value;
+            }
+          }
+        } else if (auto q = quantity(*w, p + ".weather", {Dim::Fraction})) {
+          if (check_range(*w, p + ".weather", q->value, kUnit, "weather availability"))
+            for (double& x : lg.weather) x = q->value;
+        }
+      }
+    }
+    sc_.legs.push_back(std::move(lg));
+  }
+
+  void shipper(const Entry& e, int index) {
+    const std::string p = "shippers." + e.id;
+    const toml::table& t = *e.table;
+    const std::vector<std::string> keys{"name", "grade", "origin", "supply", "priority", "kazakh", "routes"};
+    check_keys(t, p, with_prov(keys), "a shipper");
+    provenance(t, p, keys);
+    model::Shipper sh;
+    sh.id = e.id;
+    sh.loc = loc_of(t);
+    sh.name = get_string(t, p, "name", false).value_or(e.id);
+    if (auto g = get_ref(t, p, "grade", grade_ix_, "a grade ID", true)) sh.grade = *g;
+    const double rho = shipper_density(index);
+    if (auto o = get_ref(t, p, "origin", node_ix_, "a node ID", true)) {
+      sh.origin = *o;
+      if (sc_.nodes[*o].kind != model::NodeKind::Origin)
+        problem(*t.get("origin"), p + ".origin",
+                "found " + describe(*t.get("origin")) + ", expected a node of kind \"origin\"");
+    }
+    if (auto s = get_series(t, p, "supply", {Dim::MassFlow, Dim::VolumeFlow}, kNonNeg, true)) {
+      sh.supply = s->s;
+      if (s->dim == Dim::VolumeFlow)
+        for (double& v : sh.supply.v) v *= rho;  // m3/s -> kg/s with the grade density
+    }
+    if (auto pr = get_choice(t, p, "priority", {"firm", "interruptible"}, false))
+      sh.priority = *pr == "firm" ? model::Priority::Firm : model::Priority::Interruptible;
+    if (const toml::node* k = t.get("kazakh")) {
+      if (!k->is_boolean())
+        problem(*k, p + ".kazakh", "found " + describe(*k) + ", expected true or false");
+      else
+        sh.kazakh = k->as_boolean()->get();
+    }
+    const toml::node* rn = t.get("routes");
+    if (!rn) {
+      missing(t, p, "routes", "at least one [[" + p + ".routes]] table");
+    } else if (!rn->is_array_of_tables() || rn->as_array()->empty()) {
+      problem(*rn, p + ".routes", "found " + describe(*rn) + ", expected an array of route tables [[" + p + ".routes]]");
+    } else {
+      const toml::array& ra = *rn->as_array();
+      std::set<std::string> route_ids;
+      for (size_t i = 0; i < ra.size(); ++i) {
+        auto r = route(*ra.get(i)->as_table(), p + ".routes[" + std::to_string(i) + "]", sh, rho, i);
+        if (!r) continue;
+        if (!route_ids.insert(r->id).second)
+          problem(*ra.get(i)->as_table()->get("id"), p + ".routes[" + std::to_string(i) + "].id",
+                  "found duplicate route id \"" + r->id + "\", expected a route id unique within the shipper");
+        sh.routes.push_back(std::move(*r));
+      }
+    }
+    sc_.shippers.push_back(std::move(sh));
+  }
+
+  std::optional<model::Route> route(const toml::table& t, const std::string& p, const model::Shipper& sh, double rho,
+                                    size_t i) {
+    const std::vector<std::string> keys{"id", "legs", "annual_ceiling", "nomination", "priority"};
+    check_keys(t, p, with_prov(keys), "a route");
+    provenance(t, p, keys);
+    model::Route r;
+    r.loc = loc_of(t);
+    r.id = get_string(t, p, "id", false).value_or("route" + std::to_string(i + 1));
+    if (auto q = get_quantity(t, p, "annual_ceiling", {Dim::Mass, Dim::Volume}, kNonNeg, false))
+      r.annual_ceiling = q->dim == Dim::Mass ? q->value : q->value * rho;
+    if (auto s = get_series(t, p, "nomination", {Dim::MassFlow, Dim::VolumeFlow}, kNonNeg, false)) {
+      r.nomination = s->s;
+      if (s->dim == Dim::VolumeFlow)
+        for (double& v : r.nomination.v) v *= rho;
+    }
+    if (auto pr = get_choice(t, p, "priority", {"firm", "interruptible"}, false))
+      r.priority = *pr == "firm" ? model::Priority::Firm : model::Priority::Interruptible;
+    const toml::node* ln = t.get("legs");
+    if (!ln) {
+      missing(t, p, "legs", "an array of leg IDs from the shipper's origin to a sink");
+      return r;
+    }
+    const toml::array* la = ln->as_array();
+    if (!la || la->empty()) {
+      problem(*ln, p + ".legs", "found " + describe(*ln) + ", expected a non-empty array of leg IDs from the origin to a sink");
+      return r;
+    }
+    bool ok = true;
+    for (size_t k = 0; k < la->size(); ++k) {
+      auto l = ref(*la->get(k), p + ".legs[" + std::to_string(k) + "]", leg_ix_, "a leg ID");
+      if (!l) {
+        ok = false;
+        continue;
+      }
+      r.legs.push_back(*l);
+    }
+    if (!ok) return r;
+    // Consecutive chain from the origin to a sink, no leg twice.
+    int at = sh.origin;
+    std::set<int> seen;
+    for (size_t k = 0; k < r.legs.size(); ++k) {
+      const model::Leg& lg = sc_.legs[r.legs[k]];
+      const toml::node& n = *la->get(k);
+      const std::string kp = p + ".legs[" + std::to_string(k) + "]";
+      if (!seen.insert(r.legs[k]).second) {
+        problem(n, kp, "found leg \"" + lg.id + "\" a second time, expected a route without loops");
+        return r;
+      }
+      if (at >= 0 && lg.from >= 0 && lg.from != at) {
+        const std::string where = k == 0 ? "the shipper's origin `" + sc_.nodes[at].id + "`"
+                                         : "`" + sc_.nodes[at].id + "`, where the previous leg `" +
+                                               sc_.legs[r.legs[k - 1]].id + "` ends";
+        problem(n, kp, "found leg \"" + lg.id + "\" starting at `" + sc_.nodes[lg.from].id +
+                           "`, expected a leg starting at " + where + " (a route is a chain of consecutive legs)");
+        return r;
+      }
+      at = lg.to;
+    }
+    if (at >= 0 && sc_.nodes[at].kind != model::NodeKind::Sink) {
+      problem(*la->get(la->size() - 1), p + ".legs[" + std::to_string(la->size() - 1) + "]",
+              "found a route ending at `" + sc_.nodes[at].id + "` (not a sink), expected the last leg to end at a node of kind \"sink\"");
+    }
+    return r;
+  }
+
+  void events(const toml::table& root) {
+    const toml::node* n = root.get("events");
+    if (!n) return;
+    if (!n->is_array_of_tables()) {
+      problem(*n, "events", "found " + describe(*n) + ", expected an array of tables [[events]]");
+      return;
+    }
+    const toml::array& a = *n->as_array();
+    std::set<std::string> ids;
+    for (size_t i = 0; i < a.size(); ++i) {
+      const toml::table& t = *a.get(i)->as_table();
+      const std::string p = "events[" + std::to_string(i) + "]";
+      const std::vector<std::string> keys{"id", "leg", "node", "start", "end", "remaining"};
+      check_keys(t, p, with_prov(keys), "an event");
+      provenance(t, p, keys);
+      model::Event ev;
+      ev.loc = loc_of(t);
+      ev.id = get_string(t, p, "id", false).value_or("event" + std::to_string(i + 1));
+      if (!ids.insert(ev.id).second)
+        problem(*t.get("id"), p + ".id", "found duplicate event id \"" + ev.id + "\", expected a unique id");
+      const toml::node* ln = t.get("leg");
+      const toml::node* nn = t.get("node");
+      if (ln && nn) {
+        problem(*nn, p + ".node", "found both `leg` and `node`, expected exactly one target per event");
+      } else if (!ln && !nn) {
+        missing(t, p, "leg", "the leg ID (or `node`, a node ID) the event hits");
+      } else if (ln) {
+        ev.on_leg = true;
+        if (auto l = ref(*ln, p + ".leg", leg_ix_, "a leg ID")) ev.target = *l;
+      } else {
+        ev.on_leg = false;
+        if (auto k = ref(*nn, p + ".node", node_ix_, "a node ID")) ev.target = *k;
+      }
+      auto s = get_date(t, p, "start", true);
+      auto e = get_date(t, p, "end", true);
+      if (s) ev.start = *s;
+      if (e) ev.end = *e;
+      if (s && e && *e <= *s)
+        problem(*t.get("end"), p + ".end",
+                "found " + describe(*t.get("end")) + ", expected an end after start (" + model::iso_date(*s) +
+                    "); the event holds on [start, end)");
+      if (auto q = get_quantity(t, p, "remaining", {Dim::Fraction}, kUnit, true)) ev.remaining = q->value;
+      sc_.events.push_back(std::move(ev));
+    }
+  }
+};
+
+}  // namespace
+
+model::Scenario load_scenario(const std::string& path) {
+  Loader l;
+  return l.load(path, nullptr);
+}
+
+model::Scenario load_scenario_text(std::string_view text, const std::string& path) {
+  Loader l;
+  const std::string t(text);
+  return l.load(path, &t);
+}
+
+}  // namespace caspflow::inputs
