@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("caspflow ") + caspflow::kVersion + " (" + caspflow::kGitCommit + ")");
   app.require_subcommand(1);
   caspflow::cli::Action action;
-  // subcommands register here
+  caspflow::cli::add_run_commands(app, action);
 
   try {
     app.parse(argc, argv);

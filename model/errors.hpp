@@ -14,8 +14,8 @@ struct SourceLoc {
   int column = 0;
   [[nodiscard]] std::string str() const {
     std::string s = file.empty() ? std::string("<input>") : file;
-    if (line > 0) s += ":" + std::to_string(line);
-    if (column > 0) s += ":" + std::to_string(column);
+    if (line > 0) s.append(1, ':').append(std::to_string(line));
+    if (column > 0) s.append(1, ':').append(std::to_string(column));
     return s;
   }
 };
@@ -26,7 +26,11 @@ struct InputProblem {
   std::string key;      ///< dotted key path, e.g. "legs.btc.capacity"
   std::string message;  ///< "found X, expected Y" style text
   [[nodiscard]] std::string str() const {
-    return loc.str() + ": " + (key.empty() ? std::string() : key + ": ") + message;
+    std::string s = loc.str();
+    s.append(": ");
+    if (!key.empty()) s.append(key).append(": ");
+    s.append(message);
+    return s;
   }
 };
 
@@ -42,7 +46,7 @@ class InputError : public std::runtime_error {
  private:
   static std::string join(const std::vector<InputProblem>& ps) {
     std::string s;
-    for (const auto& p : ps) s += p.str() + "\n";
+    for (const auto& p : ps) s.append(p.str()).append(1, '\n');
     if (!s.empty()) s.pop_back();
     return s;
   }

@@ -1,0 +1,350 @@
+#include "model/allocation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace caspflow::model {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Proration weight used when a shipper drains stock with no nomination of its own (kg/s).
+constexpr double kMinWeight = 1.0;
+
+int month_of(double t) {
+  int y;
+  unsigned m, d;
+  civil_from_days(static_cast<long>(std::floor(t / kDay)), y, m, d);
+  return static_cast<int>(m) - 1;
+}
+}  // namespace
+
+Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.shippers.size())) {
+  // Constraint labels.
+  labels_.push_back("supply");
+  label_supply_ = 0;
+  for (const auto& l : sc.legs) {
+    label_leg_.push_back(static_cast<int>(labels_.size()));
+    labels_.push_back("capacity:" + l.id);
+  }
+  for (const auto& n : sc.nodes) {
+    label_full_.push_back(static_cast<int>(labels_.size()));
+    labels_.push_back("storage_full:" + n.id);
+  }
+  // Route variables and their segments.
+  for (int s = 0; s < ns_; ++s) {
+    const auto& sh = sc.shippers[static_cast<size_t>(s)];
+    for (size_t r = 0; r < sh.routes.size(); ++r) {
+      const auto& route = sh.routes[r];
+      RouteVar rv{s, static_cast<int>(r), static_cast<int>(r), route.priority.value_or(sh.priority), {}, 0, 0};
+      const int rvi = static_cast<int>(routes_.size());
+      label_ceiling_.push_back(static_cast<int>(labels_.size()));
+      labels_.push_back("ceiling:" + sh.id + "/" + route.id);
+      rv.first_seg = static_cast<int>(segs_.size());
+      Segment cur{rvi, s, {}, sh.origin, -1, true};
+      for (int leg : route.legs) {
+        cur.legs.push_back(leg);
+        const int to = sc.legs[static_cast<size_t>(leg)].to;
+        const auto& node = sc.nodes[static_cast<size_t>(to)];
+        if (node.has_storage() || node.kind == NodeKind::Sink) {
+          cur.to_node = to;
+          segs_.push_back(cur);
+          cur = Segment{rvi, s, {}, to, -1, false};
+        }
+      }
+      rv.nseg = static_cast<int>(segs_.size()) - rv.first_seg;
+      routes_.push_back(rv);
+    }
+  }
+  label_noroute_ = static_cast<int>(labels_.size());
+  labels_.push_back("no_route");
+  // Phases: by (priority, rank).
+  int max_rank = 0;
+  for (const auto& rv : routes_) max_rank = std::max(max_rank, rv.rank);
+  for (int pr = 0; pr < 2; ++pr)
+    for (int rank = 0; rank <= max_rank; ++rank) {
+      std::vector<int> ph;
+      for (size_t g = 0; g < segs_.size(); ++g) {
+        const auto& rv = routes_[static_cast<size_t>(segs_[g].routevar)];
+        if (static_cast<int>(rv.priority) == pr && rv.rank == rank) ph.push_back(static_cast<int>(g));
+      }
+      if (!ph.empty()) phases_.push_back(std::move(ph));
+    }
+}
+
+std::vector<double> Allocator::leg_event_factor(double t) const {
+  std::vector<double> f(sc_.legs.size(), 1.0);
+  for (const auto& e : sc_.events) {
+    if (t < e.start || t >= e.end) continue;
+    if (e.on_leg) {
+      f[static_cast<size_t>(e.target)] *= e.remaining;
+    } else {
+      for (size_t l = 0; l < sc_.legs.size(); ++l)
+        if (sc_.legs[l].from == e.target || sc_.legs[l].to == e.target) f[l] *= e.remaining;
+    }
+  }
+  return f;
+}
+
+double Allocator::leg_capacity(int leg, double t) const {
+  const auto& l = sc_.legs[static_cast<size_t>(leg)];
+  double c = 0;
+  switch (l.kind) {
+    case LegKind::Fixed:
+    case LegKind::Pipeline: c = l.capacity.at(t); break;
+    case LegKind::Port: c = l.berths.at(t) * l.berth_rate * l.availability; break;
+    case LegKind::Tanker: c = l.fleet.at(t) * l.cargo / l.cycle_time() * l.weather[month_of(t)]; break;
+  }
+  return std::max(0.0, c * leg_event_factor(t)[static_cast<size_t>(leg)]);
+}
+
+AllocResult Allocator::solve(const AllocInput& in) const {
+  const double t = in.t;
+  const Modes& md = *in.modes;
+  const size_t NL = sc_.legs.size(), NN = sc_.nodes.size(), NS = static_cast<size_t>(ns_), NG = segs_.size();
+  auto rho = [&](int s) { return sc_.grades[static_cast<size_t>(sc_.shippers[static_cast<size_t>(s)].grade)].density; };
+
+  AllocResult res;
+  res.supply.resize(NS);
+  for (size_t s = 0; s < NS; ++s) res.supply[s] = std::max(0.0, sc_.shippers[s].supply.at(t));
+
+  // Capacities (leg basis) with events.
+  const auto ev = leg_event_factor(t);
+  std::vector<double> cap(NL);
+  for (size_t l = 0; l < NL; ++l) cap[l] = leg_capacity(static_cast<int>(l), t);
+  (void)ev;
+
+  // Per segment: weight and coefficient on each leg.
+  std::vector<double> w(NG);
+  for (size_t g = 0; g < NG; ++g) {
+    const auto& rv = routes_[static_cast<size_t>(segs_[g].routevar)];
+    const auto& route = sc_.shippers[static_cast<size_t>(rv.shipper)].routes[static_cast<size_t>(rv.route)];
+    const double nom = route.nomination.empty() ? res.supply[static_cast<size_t>(rv.shipper)] : route.nomination.at(t);
+    w[g] = std::max(nom, kMinWeight);
+  }
+  auto coef = [&](size_t g, int leg) {
+    return sc_.legs[static_cast<size_t>(leg)].basis == CapBasis::Mass ? 1.0 : 1.0 / rho(segs_[g].shipper);
+  };
+
+  // Delayed-leg helpers.
+  auto is_tanker = [&](int leg) { return sc_.legs[static_cast<size_t>(leg)].kind == LegKind::Tanker; };
+  auto is_plug = [&](int leg) {
+    const auto& l = sc_.legs[static_cast<size_t>(leg)];
+    return l.kind == LegKind::Pipeline && l.linefill > 0;
+  };
+
+  std::vector<double> f(NG, 0.0), fprev(NG, 0.0);
+  std::vector<int> reason(NG, label_supply_);
+  std::vector<double> leg_in(NL * NS), leg_out(NL * NS);
+
+  auto compute_leg_flows = [&](const std::vector<double>& flows) {
+    std::fill(leg_in.begin(), leg_in.end(), 0.0);
+    for (size_t g = 0; g < NG; ++g)
+      for (int l : segs_[g].legs) leg_in[static_cast<size_t>(l) * NS + static_cast<size_t>(segs_[g].shipper)] += flows[g];
+    for (size_t l = 0; l < NL; ++l) {
+      if (is_tanker(static_cast<int>(l))) {
+        for (size_t s = 0; s < NS; ++s) leg_out[l * NS + s] = (*in.tanker_arrivals)[l * NS + s];
+      } else if (is_plug(static_cast<int>(l))) {
+        double q = 0;  // m3/s entering = m3/s leaving
+        for (size_t s = 0; s < NS; ++s) q += leg_in[l * NS + s] / rho(static_cast<int>(s));
+        for (size_t s = 0; s < NS; ++s) leg_out[l * NS + s] = q * (*in.outlet_fraction)[l * NS + s] * rho(static_cast<int>(s));
+      } else {
+        for (size_t s = 0; s < NS; ++s) leg_out[l * NS + s] = leg_in[l * NS + s];
+      }
+    }
+  };
+
+  const int max_sweeps = 200;
+  int sweep = 0;
+  for (; sweep < max_sweeps; ++sweep) {
+    compute_leg_flows(f);
+    // Node inflow per shipper (what arrives) and total volume outflow, from the current iterate.
+    std::vector<double> node_in(NN * NS, 0.0), node_out_vol(NN, 0.0);
+    for (size_t l = 0; l < NL; ++l) {
+      const auto& leg = sc_.legs[l];
+      for (size_t s = 0; s < NS; ++s) {
+        node_in[static_cast<size_t>(leg.to) * NS + s] += leg_out[l * NS + s];
+        node_out_vol[static_cast<size_t>(leg.from)] += leg_in[l * NS + s] / rho(static_cast<int>(s));
+      }
+    }
+    // Constraint capacities: legs, then full nodes (controlled volume inflow <= volume outflow).
+    std::vector<double> R(NL + NN, kInf);
+    for (size_t l = 0; l < NL; ++l) R[l] = cap[l];
+    for (size_t n = 0; n < NN; ++n)
+      if (sc_.nodes[n].has_storage() && md.full[n]) R[NL + n] = node_out_vol[n];
+
+    std::vector<double> nf(NG, 0.0);
+    std::vector<int> nreason(NG, label_supply_);
+    std::vector<double> used(NL + NN, 0.0);
+    // Remaining supply per shipper (first segments) and what each shipper already sends from each node.
+    std::vector<double> supply_left = res.supply;
+    std::vector<double> sent_from(NN * NS, 0.0);
+
+    for (const auto& phase : phases_) {
+      std::vector<double> c(phase.size());
+      std::vector<int> creason(phase.size(), label_supply_);
+      for (size_t k = 0; k < phase.size(); ++k) {
+        const size_t g = static_cast<size_t>(phase[k]);
+        const auto& sg = segs_[g];
+        const size_t s = static_cast<size_t>(sg.shipper);
+        const size_t n = static_cast<size_t>(sg.from_node);
+        const bool stocked = sc_.nodes[n].has_storage() && !md.empty[n * NS + s];
+        if (sg.first) {
+          if (md.ceiling_hit[static_cast<size_t>(sg.routevar)]) {
+            c[k] = 0;
+            creason[k] = label_ceiling_[static_cast<size_t>(sg.routevar)];
+          } else {
+            c[k] = stocked ? kInf : std::max(0.0, supply_left[s]);
+          }
+        } else {
+          c[k] = stocked ? kInf : std::max(0.0, node_in[n * NS + s] - sent_from[n * NS + s]);
+        }
+      }
+      // Progressive filling of this phase.
+      std::vector<char> frozen(phase.size(), 0);
+      for (size_t k = 0; k < phase.size(); ++k)
+        if (c[k] <= 0) { frozen[k] = 1; nreason[static_cast<size_t>(phase[k])] = creason[k]; }
+      for (int round = 0; round <= static_cast<int>(phase.size()) + 1; ++round) {
+        bool any = false;
+        for (char fz : frozen) any |= !fz;
+        if (!any) break;
+        std::vector<double> rate(NL + NN, 0.0);
+        for (size_t k = 0; k < phase.size(); ++k) {
+          if (frozen[k]) continue;
+          const size_t g = static_cast<size_t>(phase[k]);
+          for (int l : segs_[g].legs) rate[static_cast<size_t>(l)] += coef(g, l) * w[g];
+          rate[NL + static_cast<size_t>(segs_[g].to_node)] += w[g] / rho(segs_[g].shipper);
+        }
+        double dl = kInf;
+        for (size_t j = 0; j < NL + NN; ++j)
+          if (rate[j] > 0 && std::isfinite(R[j])) dl = std::min(dl, std::max(0.0, R[j] - used[j]) / rate[j]);
+        for (size_t k = 0; k < phase.size(); ++k)
+          if (!frozen[k] && std::isfinite(c[k])) {
+            const size_t g = static_cast<size_t>(phase[k]);
+            dl = std::min(dl, std::max(0.0, c[k] - nf[g]) / w[g]);
+          }
+        if (!std::isfinite(dl)) {
+          const auto& sg = segs_[static_cast<size_t>(phase[0])];
+          throw SolverError("allocation is unbounded: shipper '" + sc_.shippers[static_cast<size_t>(sg.shipper)].id +
+                            "' can draw stock with no finite leg capacity on its route");
+        }
+        for (size_t k = 0; k < phase.size(); ++k) {
+          if (frozen[k]) continue;
+          const size_t g = static_cast<size_t>(phase[k]);
+          const double df = dl * w[g];
+          nf[g] += df;
+          for (int l : segs_[g].legs) used[static_cast<size_t>(l)] += coef(g, l) * df;
+          used[NL + static_cast<size_t>(segs_[g].to_node)] += df / rho(segs_[g].shipper);
+        }
+        // Freeze what reached its cap or sits in a tight constraint.
+        for (size_t k = 0; k < phase.size(); ++k) {
+          if (frozen[k]) continue;
+          const size_t g = static_cast<size_t>(phase[k]);
+          if (std::isfinite(c[k]) && nf[g] >= c[k] * (1 - 1e-13) - 1e-12) {
+            frozen[k] = 1;
+            nreason[g] = creason[k];
+            continue;
+          }
+          auto tight = [&](size_t j) { return std::isfinite(R[j]) && R[j] - used[j] <= 1e-12 * std::max(1.0, R[j]); };
+          for (int l : segs_[g].legs)
+            if (tight(static_cast<size_t>(l))) { frozen[k] = 1; nreason[g] = label_leg_[static_cast<size_t>(l)]; break; }
+          if (!frozen[k] && tight(NL + static_cast<size_t>(segs_[g].to_node))) {
+            frozen[k] = 1;
+            nreason[g] = label_full_[static_cast<size_t>(segs_[g].to_node)];
+          }
+        }
+      }
+      for (int gi : phase) {
+        const auto& sg = segs_[static_cast<size_t>(gi)];
+        const size_t s = static_cast<size_t>(sg.shipper);
+        if (sg.first) supply_left[s] -= nf[static_cast<size_t>(gi)];
+        sent_from[static_cast<size_t>(sg.from_node) * NS + s] += nf[static_cast<size_t>(gi)];
+      }
+    }
+    fprev = f;
+    f = nf;
+    reason = nreason;
+    double diff = 0, scale = 1.0;
+    for (size_t g = 0; g < NG; ++g) {
+      diff = std::max(diff, std::abs(f[g] - fprev[g]));
+      scale = std::max(scale, std::abs(f[g]));
+    }
+    if (sweep > 0 && diff <= 1e-12 * scale) break;
+  }
+  if (sweep == max_sweeps) {
+    std::ostringstream os;
+    os << "allocation did not converge at " << iso_date(t) << " after " << max_sweeps
+       << " storage-coupling sweeps (a cycle of full/empty storage nodes?)";
+    throw SolverError(os.str());
+  }
+  res.sweeps = sweep + 1;
+  compute_leg_flows(f);
+  res.leg_in = leg_in;
+  res.leg_out = leg_out;
+
+  // Node balances, origins and shut-in.
+  res.node_net.assign(NN * NS, 0.0);
+  res.shut_in.assign(NS, 0.0);
+  for (size_t l = 0; l < NL; ++l) {
+    const auto& leg = sc_.legs[l];
+    for (size_t s = 0; s < NS; ++s) {
+      res.node_net[static_cast<size_t>(leg.to) * NS + s] += leg_out[l * NS + s];
+      res.node_net[static_cast<size_t>(leg.from) * NS + s] -= leg_in[l * NS + s];
+    }
+  }
+  for (size_t s = 0; s < NS; ++s) {
+    const size_t o = static_cast<size_t>(sc_.shippers[s].origin);
+    const double excess = res.supply[s] + res.node_net[o * NS + s];  // supply minus what left the origin
+    if (!sc_.nodes[o].has_storage()) {
+      res.shut_in[s] = std::max(0.0, excess);
+      res.node_net[o * NS + s] = 0;
+    } else if (md.full[o]) {
+      res.shut_in[s] = std::max(0.0, excess);
+      res.node_net[o * NS + s] = std::min(0.0, excess);
+    } else {
+      res.node_net[o * NS + s] = excess;
+    }
+  }
+  // Only storage nodes keep stock; junction and sink balances are zero or counted as deliveries.
+  for (size_t n = 0; n < NN; ++n)
+    if (!sc_.nodes[n].has_storage())
+      for (size_t s = 0; s < NS; ++s) res.node_net[n * NS + s] = 0;
+
+  // Capacity in kg/s at the current mix.
+  res.leg_capacity.resize(NL);
+  for (size_t l = 0; l < NL; ++l) {
+    if (sc_.legs[l].basis == CapBasis::Mass) {
+      res.leg_capacity[l] = cap[l];
+      continue;
+    }
+    double m = 0, v = 0;
+    for (size_t s = 0; s < NS; ++s) {
+      m += leg_in[l * NS + s];
+      v += leg_in[l * NS + s] / rho(static_cast<int>(s));
+    }
+    double dens = v > 0 ? m / v : 0;
+    if (dens <= 0) {  // no flow: density of the first shipper routed over the leg
+      for (const auto& sg : segs_)
+        if (std::find(sg.legs.begin(), sg.legs.end(), static_cast<int>(l)) != sg.legs.end()) { dens = rho(sg.shipper); break; }
+      if (dens <= 0) dens = 850.0;
+    }
+    res.leg_capacity[l] = cap[l] * dens;
+  }
+
+  // Route entries and the limit of each shipper.
+  res.route_entry.assign(routes_.size(), 0.0);
+  for (size_t r = 0; r < routes_.size(); ++r) res.route_entry[r] = f[static_cast<size_t>(routes_[r].first_seg)];
+  res.limit.assign(NS, label_supply_);
+  for (size_t s = 0; s < NS; ++s) {
+    if (sc_.shippers[s].routes.empty()) { res.limit[s] = label_noroute_; continue; }
+    bool found = false;
+    for (const auto& rv : routes_) {
+      if (static_cast<size_t>(rv.shipper) != s || found) continue;
+      for (int g = rv.first_seg; g < rv.first_seg + rv.nseg && !found; ++g)
+        if (reason[static_cast<size_t>(g)] != label_supply_) { res.limit[s] = reason[static_cast<size_t>(g)]; found = true; }
+    }
+  }
+  return res;
+}
+
+}  // namespace caspflow::model

@@ -1,0 +1,99 @@
+#pragma once
+// The allocation equations (DESIGN §4): given the time, the storage/ceiling modes and what is arriving
+// from legs with a transit delay, decide how much crude each shipper moves on every leg.
+//
+// Method (exact, deterministic): every shipper route is cut at storage nodes into *segments*; the flow
+// of a shipper on a segment is one unknown. Unknowns are filled by weighted progressive filling
+// (the oil-pipeline prorationing rule: when a leg binds, each shipper on it gets capacity in proportion
+// to its nomination), in phases ordered by (priority class, route preference rank), each phase using
+// what earlier phases left. Storage couples segments: a shipper whose stock at a node is empty can send
+// on no more than arrives; a full node accepts no more than leaves. Those couplings are solved by a
+// Gauss-Seidel fixed point around the filling (converges in a few sweeps on a tree of legs; a failure to
+// converge is a SolverError naming the node).
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "model/scenario.hpp"
+
+namespace caspflow::model {
+
+/// Discrete state that changes only at integrator events (root functions).
+struct Modes {
+  std::vector<char> empty;          ///< [node * nshipper + s]: shipper s has no stock at node (storage nodes)
+  std::vector<char> full;           ///< [node]: storage node at capacity
+  std::vector<char> ceiling_hit;    ///< [route variable index]: annual ceiling reached this year
+};
+
+/// What limited a shipper / an unknown. Indexed labels are built by Allocator::constraint_labels().
+enum class LimitKind { Supply, LegCapacity, StorageFull, Ceiling, NoRoute };
+
+struct AllocInput {
+  double t = 0;                       ///< s since epoch
+  const Modes* modes = nullptr;
+  /// Mass rate arriving at the downstream end of each delayed leg, per shipper [leg * ns + s], kg/s:
+  /// tanker legs: what was loaded one transit time ago. Ignored for other legs.
+  const std::vector<double>* tanker_arrivals = nullptr;
+  /// For pipeline legs with linefill: volume fraction of each shipper in the crude now leaving the
+  /// line [leg * ns + s] (sums to 1 over s). Ignored for other legs.
+  const std::vector<double>* outlet_fraction = nullptr;
+};
+
+struct AllocResult {
+  std::vector<double> leg_in;       ///< [leg * ns + s] kg/s entering the leg
+  std::vector<double> leg_out;      ///< [leg * ns + s] kg/s leaving the leg's downstream end
+  std::vector<double> leg_capacity; ///< [leg] capacity in kg/s (volume capacities at the current mix)
+  std::vector<double> node_net;     ///< [node * ns + s] kg/s change of working stock
+  std::vector<double> shut_in;      ///< [s] kg/s
+  std::vector<double> supply;       ///< [s] kg/s
+  std::vector<double> route_entry;  ///< [route variable] kg/s entering the route's first leg
+  std::vector<int> limit;           ///< [s] index into constraint_labels()
+  int sweeps = 0;
+};
+
+class Allocator {
+ public:
+  explicit Allocator(const Scenario& sc);
+
+  /// Solve the allocation at one instant. Throws SolverError if the storage coupling does not converge.
+  AllocResult solve(const AllocInput& in) const;
+
+  /// Capacity of a leg at time t in its own basis (kg/s or m3/s), including outages.
+  double leg_capacity(int leg, double t) const;
+  /// Labels of every possible limit: "supply", "capacity:<leg>", "storage_full:<node>",
+  /// "ceiling:<shipper>/<route>", "no_route".
+  const std::vector<std::string>& constraint_labels() const { return labels_; }
+
+  /// One (shipper, route) pair.
+  struct RouteVar {
+    int shipper, route;      ///< indices into Scenario::shippers / Shipper::routes
+    int rank;                ///< preference rank within the shipper
+    Priority priority;
+    std::vector<int> seg_begin;  ///< first segment index of this route in segs_
+    int first_seg = -1, nseg = 0;
+  };
+  /// A run of legs between storage nodes (or origin / sink) on one route of one shipper.
+  struct Segment {
+    int routevar;
+    int shipper;
+    std::vector<int> legs;
+    int from_node, to_node;  ///< from: origin or storage node; to: storage node or sink
+    bool first = false;      ///< starts at the shipper's origin
+  };
+  const std::vector<RouteVar>& route_vars() const { return routes_; }
+  const std::vector<Segment>& segments() const { return segs_; }
+  int num_shippers() const { return ns_; }
+
+ private:
+  const Scenario& sc_;
+  int ns_ = 0;
+  std::vector<RouteVar> routes_;
+  std::vector<Segment> segs_;
+  std::vector<std::string> labels_;
+  int label_supply_ = 0, label_noroute_ = 0;
+  std::vector<int> label_leg_, label_full_, label_ceiling_;
+  std::vector<std::vector<int>> phases_;  ///< segment indices per phase, in order
+  std::vector<double> leg_event_factor(double t) const;
+};
+
+}  // namespace caspflow::model

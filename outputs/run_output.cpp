@@ -1,0 +1,289 @@
+#include "outputs/run_output.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <iomanip>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "caspflow/version.hpp"
+#include "outputs/sha256.hpp"
+
+namespace caspflow::outputs {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kT = 1000.0;  // kg per tonne
+
+struct Years {
+  std::vector<int> year;       // calendar year
+  std::vector<int> first_day;  // day index of the first day in the run
+  std::vector<int> end_day;    // one past the last day
+};
+
+Years years_of(const solvers::RunResult& run) {
+  Years Y;
+  for (int d = 0; d < run.ndays; ++d) {
+    int y;
+    unsigned m, dd;
+    model::civil_from_days(static_cast<long>(std::floor(run.start / model::kDay)) + d, y, m, dd);
+    if (Y.year.empty() || Y.year.back() != y) {
+      if (!Y.year.empty()) Y.end_day.push_back(d);
+      Y.year.push_back(y);
+      Y.first_day.push_back(d);
+    }
+  }
+  if (!Y.year.empty()) Y.end_day.push_back(run.ndays);
+  return Y;
+}
+
+Attr s(const char* n, std::string v) { return Attr{n, std::move(v)}; }
+
+}  // namespace
+
+Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& run) {
+  const auto& L = run.layout;
+  const size_t ND = static_cast<size_t>(run.ndays), NS = static_cast<size_t>(L.ns), NL = static_cast<size_t>(L.nl),
+               NN = static_cast<size_t>(L.nn), NZ = static_cast<size_t>(L.size);
+  auto Y = [&](size_t day, int idx) { return run.y_day[day * NZ + static_cast<size_t>(idx)]; };
+  std::vector<double> rho(NS);
+  for (size_t s = 0; s < NS; ++s) rho[s] = sc.grades[static_cast<size_t>(sc.shippers[s].grade)].density;
+
+  Dataset ds;
+  const std::string origin = model::iso_date(run.start);
+  TimeAxis time{"time", origin, {}, "start of the simulated day (UTC)", {}};
+  for (size_t d = 0; d < ND; ++d) time.days.push_back(static_cast<int32_t>(d));
+  const Years yrs = years_of(run);
+  TimeAxis year{"year", origin, {}, "start of the calendar year (clipped to the simulation)", {}};
+  for (size_t k = 0; k < yrs.year.size(); ++k) {
+    year.days.push_back(yrs.first_day[k]);
+    year.bounds.push_back({yrs.first_day[k], yrs.end_day[k]});
+  }
+  ds.time_axes = {time, year};
+  LabelAxis leg{"leg", {}, "leg (link between two nodes)"}, node{"node", {}, "node"}, shipper{"shipper", {}, "shipper (owner of crude)"},
+      grade{"grade", {}, "crude grade"}, constraint{"constraint", run.constraint_labels, "what can limit a shipper's flow"};
+  for (const auto& l : sc.legs) leg.labels.push_back(l.id);
+  for (const auto& n : sc.nodes) node.labels.push_back(n.id);
+  for (const auto& x : sc.shippers) shipper.labels.push_back(x.id);
+  for (const auto& g : sc.grades) grade.labels.push_back(g.id);
+  ds.label_axes = {leg, node, shipper, grade, constraint};
+
+  auto var = [&](const char* name, std::vector<std::string> dims, const char* units, const char* long_name) {
+    Variable v;
+    v.name = name;
+    v.dims = std::move(dims);
+    v.attrs = {s("units", units), s("long_name", long_name)};
+    return v;
+  };
+  const char* mean_day = "time: mean (daily mean over the day starting at `time`)";
+  const char* end_day = "time: point (value at the end of the day starting at `time`)";
+
+  // Daily flows from exact cumulative integrals (t/d).
+  Variable fbs = var("flow_by_shipper", {"time", "leg", "shipper"}, "t/d", "mass flow entering the leg, by shipper (daily mean)");
+  Variable del = var("delivered", {"time", "leg", "shipper"}, "t/d", "mass flow leaving the leg at its downstream end, by shipper (daily mean)");
+  Variable flow = var("flow", {"time", "leg"}, "t/d", "mass flow entering the leg (daily mean)");
+  Variable cap = var("capacity", {"time", "leg"}, "t/d", "capacity of the leg (daily mean; volume capacities at the mix's density)");
+  Variable util = var("utilisation", {"time", "leg"}, "1", "flow / capacity (daily means)");
+  for (Variable* v : {&fbs, &del, &flow, &cap, &util}) v->attrs.push_back(s("cell_methods", mean_day));
+  Variable inv = var("inventory", {"time", "node"}, "m3", "total stock in the node's tanks incl. heel (NaN: no storage)");
+  Variable invs = var("inventory_by_shipper", {"time", "node", "shipper"}, "t", "working stock owned by each shipper");
+  Variable tr = var("in_transit", {"time", "leg", "shipper"}, "t", "crude inside the leg (tanker cargoes, pipeline linefill)");
+  for (Variable* v : {&inv, &invs, &tr}) v->attrs.push_back(s("cell_methods", end_day));
+  Variable sup = var("supply", {"time", "shipper"}, "t/d", "supply offered at the shipper's origin (daily mean)");
+  Variable shut = var("shut_in", {"time", "shipper"}, "t/d", "supply that no route and no storage could take (daily mean)");
+  Variable sink = var("sink_delivery", {"time", "shipper"}, "t/d", "mass delivered into sink nodes (daily mean)");
+  for (Variable* v : {&sup, &shut, &sink}) v->attrs.push_back(s("cell_methods", mean_day));
+  Variable lim = var("limit", {"time", "shipper"}, "1", "index into `constraint` of what limited the shipper at mid-day");
+  lim.is_int = true;
+  lim.attrs.push_back(s("comment", "constraint labels: 'supply' = nothing bound (all supply moved); 'capacity:LEG'; "
+                                   "'storage_full:NODE'; 'ceiling:SHIPPER/ROUTE'; 'no_route'"));
+
+  for (size_t d = 0; d < ND; ++d) {
+    for (size_t l = 0; l < NL; ++l) {
+      double ftot = 0;
+      for (size_t s2 = 0; s2 < NS; ++s2) {
+        const int i = static_cast<int>(l * NS + s2);
+        const double a = (Y(d + 1, L.leg_in + i) - Y(d, L.leg_in + i)) / kT;
+        fbs.data.push_back(a);
+        del.data.push_back((Y(d + 1, L.leg_out + i) - Y(d, L.leg_out + i)) / kT);
+        tr.data.push_back(Y(d + 1, L.transit + i) / kT);
+        ftot += a;
+      }
+      const double c = (Y(d + 1, L.cap_cum + static_cast<int>(l)) - Y(d, L.cap_cum + static_cast<int>(l))) / kT;
+      flow.data.push_back(ftot);
+      cap.data.push_back(c);
+      util.data.push_back(c > 0 ? ftot / c : kNaN);
+    }
+    for (size_t n = 0; n < NN; ++n) {
+      const auto& nd = sc.nodes[n];
+      double v = nd.has_storage() ? nd.heel : kNaN;
+      for (size_t s2 = 0; s2 < NS; ++s2) {
+        const double I = Y(d + 1, L.stock + static_cast<int>(n * NS + s2));
+        invs.data.push_back(nd.has_storage() ? I / kT : 0.0);
+        if (nd.has_storage()) v += I / rho[s2];
+      }
+      inv.data.push_back(v);
+    }
+    for (size_t s2 = 0; s2 < NS; ++s2) {
+      const int si = static_cast<int>(s2);
+      sup.data.push_back((Y(d + 1, L.supply + si) - Y(d, L.supply + si)) / kT);
+      shut.data.push_back((Y(d + 1, L.shut_in + si) - Y(d, L.shut_in + si)) / kT);
+      double sk = 0;
+      for (size_t l = 0; l < NL; ++l)
+        if (sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink) {
+          const int i = L.leg_out + static_cast<int>(l * NS + s2);
+          sk += (Y(d + 1, i) - Y(d, i)) / kT;
+        }
+      sink.data.push_back(sk);
+      lim.idata.push_back(run.limit_day[d * NS + s2]);
+    }
+  }
+
+  Variable inv0 = var("initial_inventory_by_shipper", {"node", "shipper"}, "t", "working stock at the start of the run");
+  Variable tr0 = var("initial_in_transit", {"leg", "shipper"}, "t", "crude inside each leg at the start of the run");
+  for (size_t n = 0; n < NN; ++n)
+    for (size_t s2 = 0; s2 < NS; ++s2) inv0.data.push_back(sc.nodes[n].has_storage() ? Y(0, L.stock + static_cast<int>(n * NS + s2)) / kT : 0.0);
+  for (size_t l = 0; l < NL; ++l)
+    for (size_t s2 = 0; s2 < NS; ++s2) tr0.data.push_back(Y(0, L.transit + static_cast<int>(l * NS + s2)) / kT);
+  Variable kz = var("kazakh", {"shipper"}, "1", "1 if the shipper's crude is counted as Kazakh");
+  kz.is_int = true;
+  Variable gos = var("grade_of_shipper", {"shipper"}, "1", "index into `grade` of the shipper's crude");
+  gos.is_int = true;
+  Variable dens = var("grade_density", {"grade"}, "kg m-3", "density at 15 degC");
+  Variable sul = var("grade_sulphur", {"grade"}, "1", "sulphur mass fraction");
+  for (const auto& g : sc.grades) {
+    dens.data.push_back(g.density);
+    sul.data.push_back(g.sulphur);
+  }
+  for (const auto& x : sc.shippers) {
+    kz.idata.push_back(x.kazakh ? 1 : 0);
+    gos.idata.push_back(x.grade);
+  }
+
+  // Annual totals (t) from the cumulative states at year boundaries.
+  Variable asup = var("annual_supply", {"year", "shipper"}, "t", "supply in the year");
+  Variable asink = var("annual_sink_delivery", {"year", "shipper"}, "t", "delivered into sink nodes in the year");
+  Variable ashut = var("annual_shut_in", {"year", "shipper"}, "t", "shut in during the year");
+  Variable aflow = var("annual_flow", {"year", "leg", "shipper"}, "t", "mass entering each leg in the year");
+  Variable adel = var("annual_delivered", {"year", "leg", "shipper"}, "t", "mass leaving each leg in the year");
+  for (Variable* v : {&asup, &asink, &ashut, &aflow, &adel}) v->attrs.push_back(s("cell_methods", "year: sum"));
+  for (size_t k = 0; k < yrs.year.size(); ++k) {
+    const size_t a = static_cast<size_t>(yrs.first_day[k]), b = static_cast<size_t>(yrs.end_day[k]);
+    auto dlt = [&](int idx) { return (Y(b, idx) - Y(a, idx)) / kT; };
+    for (size_t s2 = 0; s2 < NS; ++s2) {
+      asup.data.push_back(dlt(L.supply + static_cast<int>(s2)));
+      ashut.data.push_back(dlt(L.shut_in + static_cast<int>(s2)));
+      double sk = 0;
+      for (size_t l = 0; l < NL; ++l)
+        if (sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink) sk += dlt(L.leg_out + static_cast<int>(l * NS + s2));
+      asink.data.push_back(sk);
+    }
+    for (size_t l = 0; l < NL; ++l)
+      for (size_t s2 = 0; s2 < NS; ++s2) {
+        aflow.data.push_back(dlt(L.leg_in + static_cast<int>(l * NS + s2)));
+        adel.data.push_back(dlt(L.leg_out + static_cast<int>(l * NS + s2)));
+      }
+  }
+  Variable res = var("conservation_residual", {"shipper"}, "1",
+                     "|supply - sink deliveries - shut-in - change of stock - change in transit| / supply, whole run");
+  res.data = run.residual;
+
+  ds.variables = {flow, fbs, del, cap, util, inv, invs, tr, sup, shut, sink, lim, inv0, tr0, kz, gos, dens, sul,
+                  asup, asink, ashut, aflow, adel, res};
+
+  // Provenance.
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t tt = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char created[32];
+  std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::string assumptions;
+  for (const auto& a : sc.assumptions) assumptions += a + "\n";
+  ds.attrs = {s("title", sc.title.empty() ? std::string("caspflow run") : sc.title),
+              s("source", "caspflow"),
+              s("caspflow_version", kVersion),
+              s("git_commit", kGitCommit),
+              s("scenario_file", sc.file),
+              s("scenario_text", sc.text),
+              s("scenario_sha256", sha256_hex(sc.text)),
+              s("created", created),
+              s("simulation_start", model::iso_date(sc.start)),
+              s("simulation_end", model::iso_date(sc.end - model::kDay)),
+              Attr{"conservation_residual_total", run.residual_total},
+              s("assumptions", assumptions),
+              s("history", std::string(created) + " caspflow run " + sc.file)};
+  return ds;
+}
+
+void print_summary(std::ostream& os, const model::Scenario& sc, const solvers::RunResult& run) {
+  const auto& L = run.layout;
+  const size_t NS = static_cast<size_t>(L.ns), NZ = static_cast<size_t>(L.size), NL = static_cast<size_t>(L.nl);
+  auto Y = [&](size_t day, int idx) { return run.y_day[day * NZ + static_cast<size_t>(idx)]; };
+  const Years yrs = years_of(run);
+  std::vector<size_t> kz;
+  for (size_t s2 = 0; s2 < NS; ++s2)
+    if (sc.shippers[s2].kazakh) kz.push_back(s2);
+  // Columns: pipelines and sinks reached by Kazakh shippers.
+  std::vector<size_t> pipes, sinks;
+  for (size_t l = 0; l < NL; ++l) {
+    if (sc.legs[l].kind == model::LegKind::Pipeline) pipes.push_back(l);
+    if (sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink) sinks.push_back(l);
+  }
+  os << (sc.title.empty() ? sc.file : sc.title) << "\n";
+  os << "Kazakh crude by year, Mt (shippers: ";
+  for (size_t i = 0; i < kz.size(); ++i) os << (i ? ", " : "") << sc.shippers[kz[i]].id;
+  os << ")\n";
+  // Column headers and widths (each at least 10 characters, one space apart).
+  std::vector<std::string> heads = {"supply"};
+  for (size_t l : pipes) heads.push_back("into " + sc.legs[l].id);
+  for (size_t l : sinks) heads.push_back("to " + sc.nodes[static_cast<size_t>(sc.legs[l].to)].id);
+  heads.push_back("shut-in");
+  std::vector<int> width;
+  std::ostringstream hdr;
+  hdr << std::left << std::setw(6) << "year" << std::right;
+  for (const auto& h : heads) {
+    width.push_back(std::max<int>(10, static_cast<int>(h.size())) + 1);
+    hdr << std::setw(width.back()) << h;
+  }
+  hdr << "  binding most days";
+  os << hdr.str() << "\n" << std::string(hdr.str().size() + 12, '-') << "\n";
+  for (size_t k = 0; k < yrs.year.size(); ++k) {
+    const size_t a = static_cast<size_t>(yrs.first_day[k]), b = static_cast<size_t>(yrs.end_day[k]);
+    auto sum = [&](auto idx_of) {
+      double v = 0;
+      for (size_t s2 : kz) v += (Y(b, idx_of(s2)) - Y(a, idx_of(s2))) / 1e9;
+      return v;
+    };
+    size_t c = 0;
+    os << std::left << std::setw(6) << yrs.year[k] << std::right << std::fixed << std::setprecision(3);
+    os << std::setw(width[c++]) << sum([&](size_t s2) { return L.supply + static_cast<int>(s2); });
+    for (size_t l : pipes) os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_in + static_cast<int>(l * NS + s2); });
+    for (size_t l : sinks) os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_out + static_cast<int>(l * NS + s2); });
+    os << std::setw(width[c++]) << sum([&](size_t s2) { return L.shut_in + static_cast<int>(s2); });
+    // Most frequent binding constraint over Kazakh shipper-days (other than "supply").
+    std::map<int, int> count;
+    for (size_t d = a; d < b; ++d) {
+      std::map<int, int> today;
+      for (size_t s2 : kz) {
+        const int lab = run.limit_day[d * NS + s2];
+        if (lab != 0) today[lab] = 1;
+      }
+      for (const auto& [lab, one] : today) count[lab] += one;
+    }
+    int best = -1, bestn = 0;
+    for (const auto& [lab, n] : count)
+      if (n > bestn) { best = lab; bestn = n; }
+    os << "  " << (best < 0 ? std::string("none (all supply moved)")
+                            : run.constraint_labels[static_cast<size_t>(best)] + " (" + std::to_string(bestn) + " d)")
+       << "\n";
+  }
+  os << std::scientific << std::setprecision(2) << "mass conservation residual (relative): " << run.residual_total
+     << " (limit 1e-9)\n";
+  os << std::defaultfloat;
+}
+
+}  // namespace caspflow::outputs

@@ -1,0 +1,496 @@
+#include "solvers/dynamics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
+
+#include "solvers/sundials_raii.hpp"
+
+namespace caspflow::solvers {
+
+namespace {
+
+using model::Allocator;
+using model::LegKind;
+using model::Scenario;
+
+constexpr double kThetaMass = 1000.0;  ///< kg: stock above which an empty shipper counts as stocked again
+constexpr double kLeftLimit = 1e-3;    ///< s: offset used to evaluate inputs just before a jump
+
+/// Everything the CVODE callbacks need; lives on simulate()'s stack.
+struct Engine {
+  const Scenario& sc;
+  Allocator alloc;
+  StateLayout L;
+  double t0 = 0;  ///< absolute start (s since epoch); integration variable is t - t0
+  model::Modes modes;
+  std::vector<double> year_start_route;  ///< cumulative route entry at the start of the current year
+  std::vector<int> tanker_legs, plug_legs, storage_nodes;
+  std::vector<double> rho;               ///< per shipper
+  // Tanker histories: loading rate per shipper vs time.
+  std::vector<std::vector<double>> th_t, th_rate;
+  // Plug-flow histories: inlet volume fractions per shipper vs cumulative inlet volume.
+  std::vector<std::vector<double>> ph_v, ph_frac;
+  std::vector<double> arrivals, outlet;  ///< scratch for AllocInput
+  std::vector<double> theta_vol;          ///< per node: hysteresis for leaving the full state (m3)
+  RunStats stats;
+  std::string cvode_message;
+
+  explicit Engine(const Scenario& s) : sc(s), alloc(s) {}
+
+  int ns() const { return L.ns; }
+
+  double cum_inlet_volume(int leg, const double* y) const {
+    double v = 0;
+    for (int s = 0; s < L.ns; ++s) v += y[L.leg_in + leg * L.ns + s] / rho[static_cast<size_t>(s)];
+    return v;
+  }
+
+  /// Fill `arrivals` (tankers) and `outlet` (plug-flow pipelines) for absolute time t and state y.
+  void delayed_inputs(double t, const double* y) {
+    const size_t NS = static_cast<size_t>(L.ns);
+    for (size_t k = 0; k < tanker_legs.size(); ++k) {
+      const int l = tanker_legs[k];
+      const double tq = t - sc.legs[static_cast<size_t>(l)].transit_time();
+      const auto& tt = th_t[k];
+      const auto& rr = th_rate[k];
+      double* out = &arrivals[static_cast<size_t>(l) * NS];
+      if (tt.empty() || tq < tt.front()) {
+        std::fill(out, out + NS, 0.0);
+        continue;
+      }
+      // last record with time <= tq (the later of two records at a jump: right-continuous)
+      size_t i = static_cast<size_t>(std::upper_bound(tt.begin(), tt.end(), tq) - tt.begin()) - 1;
+      if (i + 1 < tt.size() && tt[i + 1] > tt[i]) {
+        const double w = (tq - tt[i]) / (tt[i + 1] - tt[i]);
+        for (size_t s = 0; s < NS; ++s) out[s] = (1 - w) * rr[i * NS + s] + w * rr[(i + 1) * NS + s];
+      } else {
+        for (size_t s = 0; s < NS; ++s) out[s] = rr[i * NS + s];
+      }
+    }
+    for (size_t k = 0; k < plug_legs.size(); ++k) {
+      const int l = plug_legs[k];
+      const double vq = cum_inlet_volume(l, y) - sc.legs[static_cast<size_t>(l)].linefill;
+      const auto& vv = ph_v[k];
+      const auto& ff = ph_frac[k];
+      double* out = &outlet[static_cast<size_t>(l) * NS];
+      size_t i = static_cast<size_t>(std::upper_bound(vv.begin(), vv.end(), vq) - vv.begin());
+      i = i == 0 ? 0 : i - 1;
+      if (i + 1 < vv.size() && vv[i + 1] > vv[i] && vq > vv[i]) {
+        const double w = std::min(1.0, (vq - vv[i]) / (vv[i + 1] - vv[i]));
+        for (size_t s = 0; s < NS; ++s) out[s] = (1 - w) * ff[i * NS + s] + w * ff[(i + 1) * NS + s];
+      } else {
+        for (size_t s = 0; s < NS; ++s) out[s] = ff[i * NS + s];
+      }
+    }
+  }
+
+  model::AllocResult solve_at(double t, const double* y) {
+    delayed_inputs(t, y);
+    model::AllocInput in{t, &modes, &arrivals, &outlet};
+    ++stats.alloc_solves;
+    return alloc.solve(in);
+  }
+
+  void rhs(double tau, const double* y, double* yd) {
+    const auto r = solve_at(t0 + tau, y);
+    std::fill(yd, yd + L.size, 0.0);
+    const size_t NS = static_cast<size_t>(L.ns);
+    for (int n : storage_nodes)
+      for (size_t s = 0; s < NS; ++s) yd[L.stock + n * L.ns + static_cast<int>(s)] = r.node_net[static_cast<size_t>(n) * NS + s];
+    for (size_t l = 0; l < static_cast<size_t>(L.nl); ++l)
+      for (size_t s = 0; s < NS; ++s) {
+        const double a = r.leg_in[l * NS + s], b = r.leg_out[l * NS + s];
+        yd[L.leg_in + static_cast<int>(l * NS + s)] = a;
+        yd[L.leg_out + static_cast<int>(l * NS + s)] = b;
+        yd[L.transit + static_cast<int>(l * NS + s)] = a - b;
+      }
+    for (size_t s = 0; s < NS; ++s) {
+      yd[L.supply + static_cast<int>(s)] = r.supply[s];
+      yd[L.shut_in + static_cast<int>(s)] = r.shut_in[s];
+    }
+    for (size_t k = 0; k < static_cast<size_t>(L.nr); ++k) yd[L.route + static_cast<int>(k)] = r.route_entry[k];
+    for (size_t l = 0; l < static_cast<size_t>(L.nl); ++l) yd[L.cap_cum + static_cast<int>(l)] = r.leg_capacity[l];
+  }
+
+  double level_volume(int n, const double* y) const {
+    double v = 0;
+    for (int s = 0; s < L.ns; ++s) v += y[L.stock + n * L.ns + s] / rho[static_cast<size_t>(s)];
+    for (int l : tanker_legs)
+      if (sc.legs[static_cast<size_t>(l)].to == n)
+        for (int s = 0; s < L.ns; ++s) v += y[L.transit + l * L.ns + s] / rho[static_cast<size_t>(s)];
+    return v;
+  }
+
+  // Root functions: [storage node full], [storage node x shipper empty], [route ceiling].
+  int nroots() const { return static_cast<int>(storage_nodes.size()) * (1 + L.ns) + L.nr; }
+  void roots(const double* y, double* g, int* dir) const {
+    int k = 0;
+    for (int n : storage_nodes) {
+      const auto& node = sc.nodes[static_cast<size_t>(n)];
+      const double lv = level_volume(n, y), wc = node.working_capacity();
+      if (!modes.full[static_cast<size_t>(n)]) {
+        g[k] = wc - lv;
+      } else {
+        g[k] = lv - (wc - theta_vol[static_cast<size_t>(n)]);
+      }
+      if (dir) dir[k] = -1;
+      ++k;
+      for (int s = 0; s < L.ns; ++s, ++k) {
+        const double I = y[L.stock + n * L.ns + s];
+        if (!modes.empty[static_cast<size_t>(n * L.ns + s)]) {
+          g[k] = I;
+          if (dir) dir[k] = -1;
+        } else {
+          g[k] = I - kThetaMass;
+          if (dir) dir[k] = 1;
+        }
+      }
+    }
+    const auto& rv = alloc.route_vars();
+    for (int r = 0; r < L.nr; ++r, ++k) {
+      const auto& route = sc.shippers[static_cast<size_t>(rv[static_cast<size_t>(r)].shipper)].routes[static_cast<size_t>(rv[static_cast<size_t>(r)].route)];
+      if (route.annual_ceiling && !modes.ceiling_hit[static_cast<size_t>(r)]) {
+        g[k] = *route.annual_ceiling - (y[L.route + r] - year_start_route[static_cast<size_t>(r)]);
+      } else {
+        g[k] = 1.0;
+      }
+      if (dir) dir[k] = -1;
+    }
+  }
+
+  /// Append the loading rates / inlet composition at t to the delayed-leg histories.
+  /// Returns true if a tanker loading rate changed relative to the previous record.
+  bool record(double t, const double* y, bool left_limit) {
+    const auto r = solve_at(left_limit ? t - kLeftLimit : t, y);
+    const size_t NS = static_cast<size_t>(L.ns);
+    bool changed = false;
+    for (size_t k = 0; k < tanker_legs.size(); ++k) {
+      const size_t l = static_cast<size_t>(tanker_legs[k]);
+      auto& tt = th_t[k];
+      auto& rr = th_rate[k];
+      if (!tt.empty()) {
+        for (size_t s = 0; s < NS; ++s) {
+          const double prev = rr[(tt.size() - 1) * NS + s], now = r.leg_in[l * NS + s];
+          if (std::abs(now - prev) > 1e-9 * std::max({1.0, std::abs(now), std::abs(prev)})) changed = true;
+        }
+      }
+      tt.push_back(t);
+      for (size_t s = 0; s < NS; ++s) rr.push_back(r.leg_in[l * NS + s]);
+    }
+    for (size_t k = 0; k < plug_legs.size(); ++k) {
+      const size_t l = static_cast<size_t>(plug_legs[k]);
+      double q = 0;
+      for (size_t s = 0; s < NS; ++s) q += r.leg_in[l * NS + s] / rho[s];
+      if (q <= 0) continue;
+      const double v = cum_inlet_volume(static_cast<int>(l), y);
+      if (!ph_v[k].empty() && v < ph_v[k].back()) continue;  // round-off guard
+      ph_v[k].push_back(v);
+      for (size_t s = 0; s < NS; ++s) ph_frac[k].push_back(r.leg_in[l * NS + s] / rho[s] / q);
+    }
+    return changed;
+  }
+};
+
+int cv_rhs(sunrealtype t, N_Vector y, N_Vector yd, void* ud) {
+  auto* e = static_cast<Engine*>(ud);
+  try {
+    ++e->stats.rhs_evals;
+    e->rhs(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yd));
+    return 0;
+  } catch (const std::exception& ex) {
+    e->cvode_message = ex.what();
+    return -1;
+  }
+}
+
+int cv_roots(sunrealtype, N_Vector y, sunrealtype* g, void* ud) {
+  auto* e = static_cast<Engine*>(ud);
+  e->roots(N_VGetArrayPointer(y), g, nullptr);
+  return 0;
+}
+
+void cv_err(int code, const char* module, const char* function, char* msg, void* ud) {
+  auto* e = static_cast<Engine*>(ud);
+  std::ostringstream os;
+  os << module << "::" << function << " (code " << code << "): " << msg;
+  e->cvode_message = os.str();
+}
+
+void check(int flag, const char* what) {
+  if (flag < 0) throw SolverError(std::string("CVODE setup failed in ") + what + " (flag " + std::to_string(flag) + ")");
+}
+
+}  // namespace
+
+RunResult simulate(const Scenario& sc, const Progress& progress) {
+  Engine e(sc);
+  StateLayout& L = e.L;
+  L.ns = static_cast<int>(sc.shippers.size());
+  L.nn = static_cast<int>(sc.nodes.size());
+  L.nl = static_cast<int>(sc.legs.size());
+  L.nr = static_cast<int>(e.alloc.route_vars().size());
+  int off = 0;
+  L.stock = off; off += L.nn * L.ns;
+  L.transit = off; off += L.nl * L.ns;
+  L.leg_in = off; off += L.nl * L.ns;
+  L.leg_out = off; off += L.nl * L.ns;
+  L.supply = off; off += L.ns;
+  L.shut_in = off; off += L.ns;
+  L.route = off; off += L.nr;
+  L.cap_cum = off; off += L.nl;
+  L.size = off;
+  const size_t NS = static_cast<size_t>(L.ns);
+
+  for (const auto& sh : sc.shippers) e.rho.push_back(sc.grades[static_cast<size_t>(sh.grade)].density);
+  for (int n = 0; n < L.nn; ++n)
+    if (sc.nodes[static_cast<size_t>(n)].has_storage()) e.storage_nodes.push_back(n);
+  e.theta_vol.assign(static_cast<size_t>(L.nn), 0.0);
+  for (int n : e.storage_nodes)
+    e.theta_vol[static_cast<size_t>(n)] = std::max(1.0, 1e-6 * sc.nodes[static_cast<size_t>(n)].working_capacity());
+  for (int l = 0; l < L.nl; ++l) {
+    const auto& leg = sc.legs[static_cast<size_t>(l)];
+    const bool delayed = leg.kind == LegKind::Tanker || (leg.kind == LegKind::Pipeline && leg.linefill > 0);
+    if (delayed) {
+      const auto& to = sc.nodes[static_cast<size_t>(leg.to)];
+      if (!to.has_storage() && to.kind != model::NodeKind::Sink)
+        throw InputError(leg.loc, "legs." + leg.id + ".to",
+                         "found node '" + to.id + "' without storage, expected a storage or sink node at the end of a "
+                         "leg with a transit delay (tanker or pipeline with linefill)");
+    }
+    if (leg.kind == LegKind::Tanker) e.tanker_legs.push_back(l);
+    if (leg.kind == LegKind::Pipeline && leg.linefill > 0) e.plug_legs.push_back(l);
+  }
+  e.arrivals.assign(static_cast<size_t>(L.nl) * NS, 0.0);
+  e.outlet.assign(static_cast<size_t>(L.nl) * NS, 0.0);
+  e.th_t.resize(e.tanker_legs.size());
+  e.th_rate.resize(e.tanker_legs.size());
+  e.ph_v.resize(e.plug_legs.size());
+  e.ph_frac.resize(e.plug_legs.size());
+
+  // Initial state.
+  std::vector<double> y0(static_cast<size_t>(L.size), 0.0);
+  for (int n : e.storage_nodes)
+    for (const auto& [s, vol] : sc.nodes[static_cast<size_t>(n)].initial)
+      y0[static_cast<size_t>(L.stock + n * L.ns + s)] += vol * e.rho[static_cast<size_t>(s)];
+  for (size_t k = 0; k < e.plug_legs.size(); ++k) {
+    const auto& leg = sc.legs[static_cast<size_t>(e.plug_legs[k])];
+    const int owner = leg.linefill_owner;
+    if (owner < 0) throw InputError(leg.loc, "legs." + leg.id + ".linefill_owner", "missing, expected the shipper owning the initial linefill");
+    y0[static_cast<size_t>(L.transit + e.plug_legs[k] * L.ns + owner)] = leg.linefill * e.rho[static_cast<size_t>(owner)];
+    std::vector<double> fr(NS, 0.0);
+    fr[static_cast<size_t>(owner)] = 1.0;
+    e.ph_v[k] = {-leg.linefill, 0.0};
+    e.ph_frac[k].insert(e.ph_frac[k].end(), fr.begin(), fr.end());
+    e.ph_frac[k].insert(e.ph_frac[k].end(), fr.begin(), fr.end());
+  }
+  e.modes.empty.assign(static_cast<size_t>(L.nn * L.ns), 1);
+  e.modes.full.assign(static_cast<size_t>(L.nn), 0);
+  e.modes.ceiling_hit.assign(static_cast<size_t>(L.nr), 0);
+  for (int n : e.storage_nodes) {
+    for (int s = 0; s < L.ns; ++s)
+      e.modes.empty[static_cast<size_t>(n * L.ns + s)] = y0[static_cast<size_t>(L.stock + n * L.ns + s)] <= 0.5 * kThetaMass;
+    const auto& node = sc.nodes[static_cast<size_t>(n)];
+    e.modes.full[static_cast<size_t>(n)] = e.level_volume(n, y0.data()) >= node.working_capacity() - 0.5 * e.theta_vol[static_cast<size_t>(n)];
+  }
+  e.year_start_route.assign(static_cast<size_t>(L.nr), 0.0);
+
+  e.t0 = sc.start;
+  const double tend = sc.end - sc.start;
+  RunResult out;
+  out.layout = L;
+  out.start = sc.start;
+  out.ndays = static_cast<int>(std::llround(tend / model::kDay));
+  out.constraint_labels = e.alloc.constraint_labels();
+  out.y_day.assign(static_cast<size_t>(out.ndays + 1) * static_cast<size_t>(L.size), 0.0);
+  out.limit_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
+
+  // Hard stops: breakpoints of every input series, events, month and year starts, the end.
+  std::set<double> stops;
+  auto add_series = [&](const model::Series& s) {
+    for (double b : s.breakpoints(sc.start, sc.end)) stops.insert(b - sc.start);
+  };
+  bool monthly = false;
+  for (const auto& sh : sc.shippers) {
+    add_series(sh.supply);
+    for (const auto& r : sh.routes) add_series(r.nomination);
+  }
+  for (const auto& l : sc.legs) {
+    add_series(l.capacity);
+    add_series(l.berths);
+    add_series(l.fleet);
+    if (l.kind == LegKind::Tanker)
+      for (double wv : l.weather) monthly |= wv != l.weather[0];
+  }
+  for (const auto& ev : sc.events) {
+    if (ev.start > sc.start && ev.start < sc.end) stops.insert(ev.start - sc.start);
+    if (ev.end > sc.start && ev.end < sc.end) stops.insert(ev.end - sc.start);
+  }
+  std::set<double> year_starts;
+  {
+    int y;
+    unsigned m, d;
+    model::civil_from_days(static_cast<long>(std::floor(sc.start / model::kDay)), y, m, d);
+    for (int yy = y + 1;; ++yy) {
+      const double ts = model::epoch_seconds(yy, 1, 1);
+      if (ts >= sc.end) break;
+      year_starts.insert(ts - sc.start);
+      stops.insert(ts - sc.start);
+    }
+    if (monthly)
+      for (int yy = y;; ++yy) {
+        bool done = false;
+        for (unsigned mm = 1; mm <= 12; ++mm) {
+          const double ts = model::epoch_seconds(yy, mm, 1);
+          if (ts >= sc.end) { done = true; break; }
+          if (ts > sc.start) stops.insert(ts - sc.start);
+        }
+        if (done) break;
+      }
+  }
+  stops.insert(tend);
+
+  // CVODE: Adams with fixed-point iteration (the rates barely depend on the state: this is a
+  // quadrature with events), scalar tolerances.
+  Context ctx;
+  NVectorPtr y(N_VNew_Serial(L.size, ctx));
+  NVectorPtr ytmp(N_VNew_Serial(L.size, ctx));
+  std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y.get()));
+  CVodePtr mem(CVodeCreate(CV_ADAMS, ctx));
+  if (!mem) throw SolverError("CVodeCreate failed");
+  check(CVodeInit(mem.get(), cv_rhs, 0.0, y.get()), "CVodeInit");
+  check(CVodeSetErrHandlerFn(mem.get(), cv_err, &e), "CVodeSetErrHandlerFn");
+  check(CVodeSStolerances(mem.get(), sc.rtol, 1e-3), "CVodeSStolerances");
+  check(CVodeSetUserData(mem.get(), &e), "CVodeSetUserData");
+  NonlinSolPtr nls(SUNNonlinSol_FixedPoint(y.get(), 0, ctx));
+  check(CVodeSetNonlinearSolver(mem.get(), nls.get()), "CVodeSetNonlinearSolver");
+  double hmax = 10 * model::kDay;
+  for (int l : e.tanker_legs) hmax = std::min(hmax, 0.45 * sc.legs[static_cast<size_t>(l)].transit_time());
+  check(CVodeSetMaxStep(mem.get(), hmax), "CVodeSetMaxStep");
+  check(CVodeSetMaxNumSteps(mem.get(), 100000), "CVodeSetMaxNumSteps");
+  const int nrt = e.nroots();
+  std::vector<int> rootdir(static_cast<size_t>(std::max(1, nrt))), rootsfound(static_cast<size_t>(std::max(1, nrt)));
+  std::vector<double> gtmp(static_cast<size_t>(std::max(1, nrt)));
+  auto set_root_dirs = [&]() {
+    if (nrt == 0) return;
+    e.roots(N_VGetArrayPointer(y.get()), gtmp.data(), rootdir.data());
+    check(CVodeSetRootDirection(mem.get(), rootdir.data()), "CVodeSetRootDirection");
+  };
+  if (nrt > 0) check(CVodeRootInit(mem.get(), nrt, cv_roots), "CVodeRootInit");
+  set_root_dirs();
+
+  e.record(sc.start, N_VGetArrayPointer(y.get()), false);
+  std::copy(y0.begin(), y0.end(), out.y_day.begin());
+  int next_day = 1;   // next day boundary to sample
+  int next_mid = 0;   // next mid-day to evaluate the limit
+  double t = 0;
+  auto next_stop = [&]() { return *stops.upper_bound(t); };
+  check(CVodeSetStopTime(mem.get(), next_stop()), "CVodeSetStopTime");
+  double last_progress = -1;
+
+  auto fail = [&](int flag) {
+    std::ostringstream os;
+    char* name = CVodeGetReturnFlagName(flag);
+    os << "time integration failed on " << model::iso_date(sc.start + t) << " (" << (name ? name : "?") << ")";
+    free(name);
+    if (!e.cvode_message.empty()) os << ": " << e.cvode_message;
+    throw SolverError(os.str());
+  };
+
+  while (t < tend) {
+    double tret = t;
+    const int flag = CVode(mem.get(), tend, y.get(), &tret, CV_ONE_STEP);
+    if (flag < 0) fail(flag);
+    ++e.stats.steps;
+    // Daily samples inside the step just taken (CVODE's dense output).
+    while (next_day <= out.ndays && next_day * model::kDay <= tret * (1 + 1e-15)) {
+      if (CVodeGetDky(mem.get(), std::min(next_day * model::kDay, tret), 0, ytmp.get()) < 0) fail(CV_ILL_INPUT);
+      const double* yt = N_VGetArrayPointer(ytmp.get());
+      std::copy(yt, yt + L.size, out.y_day.begin() + static_cast<long>(next_day) * L.size);
+      ++next_day;
+    }
+    while (next_mid < out.ndays && (next_mid + 0.5) * model::kDay <= tret) {
+      if (CVodeGetDky(mem.get(), (next_mid + 0.5) * model::kDay, 0, ytmp.get()) < 0) fail(CV_ILL_INPUT);
+      const auto r = e.solve_at(sc.start + (next_mid + 0.5) * model::kDay, N_VGetArrayPointer(ytmp.get()));
+      std::copy(r.limit.begin(), r.limit.end(), out.limit_day.begin() + static_cast<long>(next_mid) * L.ns);
+      ++next_mid;
+    }
+    t = tret;
+    double* yv = N_VGetArrayPointer(y.get());
+    if (flag == CV_ROOT_RETURN || flag == CV_TSTOP_RETURN) {
+      bool changed = e.record(sc.start + t, yv, flag == CV_TSTOP_RETURN);
+      if (flag == CV_ROOT_RETURN) {
+        ++e.stats.roots;
+        check(CVodeGetRootInfo(mem.get(), rootsfound.data()), "CVodeGetRootInfo");
+        int k = 0;
+        for (int n : e.storage_nodes) {
+          if (rootsfound[static_cast<size_t>(k)]) e.modes.full[static_cast<size_t>(n)] ^= 1;
+          ++k;
+          for (int s = 0; s < L.ns; ++s, ++k)
+            if (rootsfound[static_cast<size_t>(k)]) e.modes.empty[static_cast<size_t>(n * L.ns + s)] ^= 1;
+        }
+        for (int r = 0; r < L.nr; ++r, ++k)
+          if (rootsfound[static_cast<size_t>(k)]) e.modes.ceiling_hit[static_cast<size_t>(r)] = 1;
+      } else {
+        ++e.stats.stops;
+        if (year_starts.count(t)) {
+          for (int r = 0; r < L.nr; ++r) {
+            e.modes.ceiling_hit[static_cast<size_t>(r)] = 0;
+            e.year_start_route[static_cast<size_t>(r)] = yv[L.route + r];
+          }
+        }
+      }
+      if (t >= tend) break;
+      changed |= e.record(sc.start + t, yv, false);
+      if (changed)  // a loading-rate jump reaches the other end one transit time later
+        for (int l : e.tanker_legs) {
+          const double ta = t + sc.legs[static_cast<size_t>(l)].transit_time();
+          if (ta < tend) stops.insert(ta);
+        }
+      check(CVodeReInit(mem.get(), t, y.get()), "CVodeReInit");
+      set_root_dirs();
+      check(CVodeSetStopTime(mem.get(), next_stop()), "CVodeSetStopTime");
+    } else {
+      e.record(sc.start + t, yv, false);
+    }
+    if (progress && t / tend - last_progress >= 0.01) {
+      last_progress = t / tend;
+      progress(last_progress);
+    }
+  }
+  if (next_day <= out.ndays) {  // the final boundary coincides with the end
+    const double* yv = N_VGetArrayPointer(y.get());
+    std::copy(yv, yv + L.size, out.y_day.begin() + static_cast<long>(out.ndays) * L.size);
+  }
+  if (progress) progress(1.0);
+
+  // Conservation: supply = sink deliveries + shut-in + change of stock + change in transit.
+  const double* yf = &out.y_day[static_cast<size_t>(out.ndays) * static_cast<size_t>(L.size)];
+  out.residual.assign(NS, 0.0);
+  double tot_sup = 0, tot_res = 0;
+  for (size_t s = 0; s < NS; ++s) {
+    const int si = static_cast<int>(s);
+    double sup = yf[L.supply + si], bal = sup - yf[L.shut_in + si];
+    for (int l = 0; l < L.nl; ++l) {
+      if (sc.nodes[static_cast<size_t>(sc.legs[static_cast<size_t>(l)].to)].kind == model::NodeKind::Sink)
+        bal -= yf[L.leg_out + l * L.ns + si];
+      bal -= yf[L.transit + l * L.ns + si] - y0[static_cast<size_t>(L.transit + l * L.ns + si)];
+    }
+    for (int n : e.storage_nodes) bal -= yf[L.stock + n * L.ns + si] - y0[static_cast<size_t>(L.stock + n * L.ns + si)];
+    out.residual[s] = std::abs(bal) / std::max(sup, 1.0);
+    tot_sup += sup;
+    tot_res += bal;
+  }
+  out.residual_total = std::abs(tot_res) / std::max(tot_sup, 1.0);
+  out.stats = e.stats;
+  for (size_t s = 0; s < NS; ++s)
+    if (!(out.residual[s] <= 1e-9))
+      throw SolverError("mass conservation violated for shipper '" + sc.shippers[s].id + "': relative residual " +
+                        std::to_string(out.residual[s]) + " > 1e-9 over the run");
+  return out;
+}
+
+}  // namespace caspflow::solvers
