@@ -147,6 +147,7 @@ class Loader {
   std::map<std::string, int> file_rank_;
   bool fatal_ = false;
   std::string top_path_;
+  std::vector<SourceLoc> ext_stack_;  // where each `extends` on the current chain was written
 
   // ids -> index
   std::map<std::string, int> grade_ix_, node_ix_, leg_ix_, shipper_ix_;
@@ -209,9 +210,10 @@ class Loader {
       std::vector<std::string> names;
       for (const auto& c : chain) names.push_back(fs::path(c).filename().generic_string());
       names.push_back(path.filename().generic_string());
-      problem(*from, from_key,
-              "found " + describe(*from) + ", expected a parent that does not extend this file again (cycle: " +
-                  join(names, " -> ") + ")");
+      // Reported at the top file's `extends` (the file the user named), naming the whole cycle.
+      problem(ext_stack_.empty() ? loc_of(*from) : ext_stack_.front(), from_key,
+              "found a cycle of parents (" + join(names, " -> ") +
+                  "), expected a chain of `extends` that ends at a file without one");
       fatal_ = true;
       return {};
     }
@@ -236,7 +238,9 @@ class Loader {
         problem(*ext, "extends", "found " + describe(*ext) + ", expected a string: the path of the parent scenario");
       } else {
         const fs::path parent = path.parent_path() / ext->as_string()->get();
+        ext_stack_.push_back(loc_of(*ext));
         result = read_tree(parent, chain, ext, "extends", nullptr);
+        ext_stack_.pop_back();
       }
     }
     file_rank_.emplace(pstr, static_cast<int>(file_rank_.size()));
@@ -971,8 +975,9 @@ class Loader {
     if (auto g = get_ref(t, p, "grade", grade_ix_, "a grade ID", true)) sh.grade = *g;
     const double rho = shipper_density(index);
     if (auto o = get_ref(t, p, "origin", node_ix_, "a node ID", true)) {
-      sh.origin = *o;
-      if (sc_.nodes[*o].kind != model::NodeKind::Origin)
+      if (sc_.nodes[*o].kind == model::NodeKind::Origin)
+        sh.origin = *o;  // left -1 otherwise, so routes are not also reported as starting elsewhere
+      else
         problem(*t.get("origin"), p + ".origin",
                 "found " + describe(*t.get("origin")) + ", expected a node of kind \"origin\"");
     }

@@ -203,7 +203,8 @@ TEST_CASE("extends cycle and missing parent are errors") {
     load_scenario((d.dir / "a.toml").string());
     FAIL("expected an InputError");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()).find("cycle: a.toml -> b.toml -> a.toml") != std::string::npos);
+    CHECK(std::string(e.what()).find("found a cycle of parents (a.toml -> b.toml -> a.toml)") != std::string::npos);
+    CHECK(std::string(e.what()).find("a.toml:1:11: extends: ") != std::string::npos);
   }
   d.write("c.toml", "extends = \"missing.toml\"\n");
   try {
@@ -315,4 +316,34 @@ TEST_CASE("variants: agreement 2.2 Mt/yr from 2026 and the CPC outage event") {
   CHECK(c.events[0].remaining == doctest::Approx(0.55));
   CHECK(c.events[0].on_leg);
   CHECK(c.legs[c.events[0].target].id == "cpc");
+}
+
+// Every file in tests/inputs/malformed/ starts with `# expect: KEY line N -- why`; loading it must throw
+// an InputError whose text holds `FILE:N:` and KEY (KEY "-" = a TOML syntax error, no key path).
+// The CLI driver (run_malformed.py) checks the same through `caspflow check` and `caspflow run`.
+TEST_CASE("malformed inputs report file:line and the key path") {
+  const fs::path dir = fs::path(CASPFLOW_SOURCE_DIR) / "tests/inputs/malformed";
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".toml") continue;
+    std::ifstream in(e.path());
+    std::string header;
+    std::getline(in, header);
+    char key[256] = {0};
+    int line = 0;
+    REQUIRE(std::sscanf(header.c_str(), "# expect: %255s line %d", key, &line) == 2);
+    const std::string path = e.path().lexically_normal().generic_string();
+    CAPTURE(path);
+    std::string msg;
+    try {
+      load_scenario(path);
+    } catch (const InputError& err) {
+      msg = err.what();
+    }
+    CAPTURE(msg);
+    CHECK(msg.find(path + ":" + std::to_string(line) + ":") != std::string::npos);
+    if (std::string(key) != "-") CHECK(msg.find(std::string(": ") + key + ": ") != std::string::npos);
+    ++n;
+  }
+  CHECK(n >= 25);
 }
