@@ -1,0 +1,388 @@
+// `caspflow capacity` and `caspflow calibrate`: hydraulic capacity of a pipeline leg
+// (model/pipeline/pipeline_model.hpp) and the fit of one unknown to a published capacity.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "cli/commands.hpp"
+#include "inputs/scenario_loader.hpp"
+#include "inputs/units.hpp"
+#include "model/hydraulics/fluid.hpp"
+#include "model/pipeline/calibrate.hpp"
+#include "model/pipeline/pipeline_loader.hpp"
+#include "model/pipeline/pipeline_model.hpp"
+
+namespace caspflow::cli {
+
+namespace {
+
+namespace pl = caspflow::pipeline;
+namespace hy = caspflow::hydraulics;
+
+struct CommonOptions {
+  std::string file;
+  std::string pipeline_id;
+  std::string dra = "0";
+  std::string viscosity;
+  std::string density;
+  std::string temperature;
+  std::vector<std::string> stations_out;
+};
+
+struct CapacityOptions : CommonOptions {
+  std::string profile_csv;
+  bool json = false;
+};
+
+struct CalibrateOptions : CommonOptions {
+  std::string parameter;
+  std::string target;
+};
+
+/// What to solve: the pipeline, the fluid and a description of where they came from.
+struct Subject {
+  pl::Pipeline pipeline;
+  hy::Fluid fluid;
+  std::string fluid_label;
+};
+
+[[noreturn]] void bad_option(const std::string& option, const std::string& message) {
+  throw InputError(SourceLoc{"<command line>", 0, 0}, option, message);
+}
+
+double option_quantity(const std::string& option, const std::string& text, inputs::Dim dim) {
+  try {
+    const inputs::Quantity q = inputs::parse_quantity(text);
+    if (q.dim != dim)
+      bad_option(option, "found \"" + text + "\" (a " + inputs::dim_name(q.dim) + "), expected a " + inputs::dim_name(dim) +
+                             " (" + inputs::units_for(dim) + ")");
+    return q.value;
+  } catch (const std::invalid_argument& e) {
+    bad_option(option, std::string(e.what()) + "; expected a " + inputs::dim_name(dim) + " (" + inputs::units_for(dim) + ")");
+  }
+}
+
+double option_fraction(const std::string& option, const std::string& text) {
+  // A plain number in [0, 1] or a value with % / ppm.
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size()) v = option_quantity(option, text, inputs::Dim::Fraction);
+  if (!(v >= 0.0 && v < 1.0)) bad_option(option, "found \"" + text + "\", expected a drag reduction in [0, 1) or 0-99 %");
+  return v;
+}
+
+bool is_pipeline_file(const std::string& path) {
+  try {
+    const toml::table t = toml::parse_file(path);
+    return t.contains("sections");
+  } catch (const toml::parse_error&) {
+    return false;  // let the scenario loader report the syntax error with its location
+  }
+}
+
+Subject resolve(const CommonOptions& o) {
+  {
+    std::ifstream probe(o.file);
+    if (!probe) throw IoError("cannot open '" + o.file + "'");
+  }
+  Subject s;
+  if (is_pipeline_file(o.file)) {
+    s.pipeline = pl::load_pipeline(o.file);
+    if (!o.pipeline_id.empty() && o.pipeline_id != s.pipeline.id)
+      bad_option("--pipeline", "found '" + o.pipeline_id + "', but " + o.file + " describes pipeline '" + s.pipeline.id + "'");
+    // No scenario, so no grade: the base crude of BTC (route-data §6 Azeri BTC density 0.84 g/cm3;
+    // viscosity not public, 6 cSt at 20 degC and 3.5 cSt at 40 degC assumed).
+    s.fluid = hy::Fluid{840.0, 8.0e-4, 293.15, 6e-6, 313.15, 3.5e-6};
+    s.fluid_label = "default crude (840 kg/m3 at 15 degC; 6 cSt at 20 degC, 3.5 cSt at 40 degC, assumed)";
+  } else {
+    const model::Scenario sc = inputs::load_scenario(o.file);
+    std::vector<const model::Leg*> legs;
+    std::string ids;
+    for (const auto& l : sc.legs) {
+      if (l.kind != model::LegKind::Pipeline || l.hydraulic_model.empty()) continue;
+      ids += (ids.empty() ? "" : ", ") + l.id;
+      if (o.pipeline_id.empty() || l.id == o.pipeline_id) legs.push_back(&l);
+    }
+    if (legs.empty()) {
+      if (ids.empty())
+        throw InputError(SourceLoc{o.file, 0, 0}, "legs",
+                         "no pipeline leg has a 'hydraulics' description; expected a [legs.ID] with kind = \"pipeline\" "
+                         "and hydraulics = \"<file>\"");
+      bad_option("--pipeline", "found '" + o.pipeline_id + "', expected one of the hydraulic pipeline legs: " + ids);
+    }
+    if (legs.size() > 1) bad_option("--pipeline", "missing; the scenario has several hydraulic pipeline legs: " + ids);
+    const model::Leg& leg = *legs.front();
+    s.pipeline = pl::load_pipeline(leg.hydraulic_model);
+    if (leg.linefill_owner < 0)
+      throw InputError(leg.loc, "legs." + leg.id + ".linefill_owner",
+                       "missing; expected the shipper whose grade is the base crude of the hydraulic leg");
+    const model::Shipper& sh = sc.shippers.at(leg.linefill_owner);
+    const model::Grade& g = sc.grades.at(sh.grade);
+    s.fluid = hy::Fluid{g.density, 8.0e-4, 293.15, 6e-6, 313.15, 3.5e-6};
+    std::string visc = "viscosity 6 cSt at 20 degC / 3.5 cSt at 40 degC assumed (grade has none)";
+    if (g.visc_t1 > 0 && g.visc_nu1 > 0 && g.visc_t2 > 0 && g.visc_nu2 > 0) {
+      s.fluid.t1 = g.visc_t1;
+      s.fluid.nu1 = g.visc_nu1;
+      s.fluid.t2 = g.visc_t2;
+      s.fluid.nu2 = g.visc_nu2;
+      visc = "viscosity from the grade";
+    }
+    s.fluid_label = "grade " + g.id + " (linefill owner " + sh.id + " of leg " + leg.id + "; " + visc + ")";
+  }
+  return s;
+}
+
+pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temperature_k) {
+  double T = s.pipeline.temperature_k;
+  if (!o.temperature.empty()) T = option_quantity("--temperature", o.temperature, inputs::Dim::Temperature);
+  *temperature_k = T;
+  pl::Conditions c;
+  try {
+    c.rho = s.fluid.density(T);
+    c.nu = s.fluid.viscosity(T);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(SourceLoc{o.file, 0, 0}, "grade", std::string("fluid properties: ") + e.what());
+  }
+  if (!o.density.empty()) c.rho = option_quantity("--density", o.density, inputs::Dim::Density);
+  if (!o.viscosity.empty()) c.nu = option_quantity("--viscosity", o.viscosity, inputs::Dim::KinViscosity);
+  if (!(c.rho > 0)) bad_option("--density", "expected a positive density");
+  if (!(c.nu > 0)) bad_option("--viscosity", "expected a positive viscosity");
+  c.dra = option_fraction("--dra", o.dra);
+  c.out.assign(s.pipeline.stations.size(), false);
+  for (const auto& id : o.stations_out) {
+    const int i = s.pipeline.station_index(id);
+    if (i < 0) {
+      std::string all;
+      for (const auto& st : s.pipeline.stations) all += (all.empty() ? "" : ", ") + st.id;
+      bad_option("--station-out", "found '" + id + "', expected a station of pipeline '" + s.pipeline.id + "': " + all);
+    }
+    c.out[i] = true;
+  }
+  return c;
+}
+
+std::string json_str(const std::string& s) {
+  std::string o = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') {
+      o += '\\';
+      o += ch;
+    } else if (static_cast<unsigned char>(ch) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+      o += buf;
+    } else {
+      o += ch;
+    }
+  }
+  return o + "\"";
+}
+
+std::string num(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string binding_text(const pl::Binding& b) {
+  std::string s = std::string(pl::kind_name(b.kind)) + " at " + b.location + " (km " + fmt("%.1f", b.chainage_m / 1000) + ")";
+  if (!b.upstream_station.empty()) s += "; upstream station " + b.upstream_station + " " + b.upstream_state;
+  return s;
+}
+
+void write_profile_csv(const std::string& path, const pl::ProfileResult& pr) {
+  std::ofstream out(path);
+  if (!out) throw IoError("cannot write profile file '" + path + "'");
+  out << "chainage_m,elevation_m,head_m,pressure_Pa,label\n";
+  for (const auto& r : pr.rows) {
+    std::string lab = r.label;
+    for (char& ch : lab)
+      if (ch == '"') ch = '\'';
+    out << num(r.chainage_m) << ',' << num(r.elevation_m) << ',' << num(r.head_m) << ',' << num(r.pressure_pa) << ",\""
+        << lab << "\"\n";
+  }
+  out.close();
+  if (!out) throw IoError("error while writing profile file '" + path + "'");
+}
+
+std::string stations_out_text(const pl::Pipeline& p, const pl::Conditions& c) {
+  std::string s;
+  for (std::size_t i = 0; i < p.stations.size(); ++i)
+    if (c.is_out(i)) s += (s.empty() ? "" : ", ") + p.stations[i].id;
+  return s.empty() ? "none" : s;
+}
+
+int run_capacity(const CapacityOptions& o) {
+  const Subject s = resolve(o);
+  double T = 0;
+  const pl::Conditions c = conditions(o, s, &T);
+  const pl::PipelineModel model(s.pipeline);
+  const pl::CapacityResult r = model.capacity(c);
+  if (!o.profile_csv.empty()) write_profile_csv(o.profile_csv, r.profile);
+  const double bpd = pl::to_bpd(r.q);
+  const double mtpa = r.q * c.rho * pl::kYearS / 1e9;
+  if (o.json) {
+    std::ostringstream js;
+    js << "{\"pipeline\": " << json_str(s.pipeline.id) << ", \"capacity_m3s\": " << num(r.q)
+       << ", \"capacity_m3h\": " << num(r.q * 3600) << ", \"capacity_bpd\": " << num(bpd)
+       << ", \"capacity_mtpa\": " << num(mtpa) << ", \"density_kg_m3\": " << num(c.rho)
+       << ", \"viscosity_m2_s\": " << num(c.nu) << ", \"dra\": " << num(c.dra) << ", \"binding\": {\"kind\": "
+       << json_str(pl::kind_name(r.binding.kind)) << ", \"location\": " << json_str(r.binding.location)
+       << ", \"chainage_m\": " << num(r.binding.chainage_m) << ", \"margin_m\": " << num(r.binding.margin_m)
+       << ", \"upstream_station\": " << json_str(r.binding.upstream_station)
+       << ", \"upstream_state\": " << json_str(r.binding.upstream_state) << "}, \"stations\": [";
+    bool first = true;
+    for (const auto& st : r.profile.stations) {
+      js << (first ? "" : ", ") << "{\"id\": " << json_str(st.id) << ", \"in_service\": " << (st.in_service ? "true" : "false")
+         << ", \"chainage_m\": " << num(st.chainage_m) << ", \"suction_Pa\": " << num(st.suction_pa)
+         << ", \"discharge_Pa\": " << num(st.discharge_pa) << ", \"pump_head_m\": " << num(st.pump_head_m)
+         << ", \"throttled_head_m\": " << num(st.throttled_head_m) << ", \"power_W\": " << num(st.power_w) << "}";
+      first = false;
+    }
+    js << "]}";
+    std::cout << js.str() << "\n";
+    return 0;
+  }
+  std::cout << "pipeline " << s.pipeline.id << " (" << s.pipeline.name << "), " << fmt("%.1f", s.pipeline.length() / 1000)
+            << " km, " << s.pipeline.stations.size() << " pump stations; file " << s.pipeline.file << "\n";
+  std::cout << "fluid: " << s.fluid_label << "\n";
+  std::cout << "  at " << fmt("%.1f", T - 273.15) << " degC: " << fmt("%.1f", c.rho) << " kg/m3, " << fmt("%.3f", c.nu * 1e6)
+            << " cSt; drag reduction " << fmt("%.1f", c.dra * 100) << " %; stations out: " << stations_out_text(s.pipeline, c)
+            << "\n";
+  std::cout << "capacity: " << fmt("%.1f", r.q * 3600) << " m3/h = " << fmt("%.0f", bpd) << " b/d (" << fmt("%.4f", bpd / 1e6)
+            << " Mb/d) = " << fmt("%.2f", mtpa) << " Mt/yr\n";
+  std::cout << "binding: " << binding_text(r.binding) << "\n";
+  std::cout << "outlet pressure " << fmt("%.2f", r.profile.outlet_pressure_pa / 1e5) << " bar\n\n";
+  std::printf("%-8s %9s %12s %14s %12s %12s %10s\n", "station", "km", "suction bar", "discharge bar", "pump head m",
+              "throttled m", "power MW");
+  double total = 0;
+  for (const auto& st : r.profile.stations) {
+    if (!st.in_service) {
+      std::printf("%-8s %9.1f %12s\n", st.id.c_str(), st.chainage_m / 1000, "out of service");
+      continue;
+    }
+    std::printf("%-8s %9.1f %12.2f %14.2f %12.1f %12.1f %10.2f\n", st.id.c_str(), st.chainage_m / 1000, st.suction_pa / 1e5,
+                st.discharge_pa / 1e5, st.pump_head_m, st.throttled_head_m, st.power_w / 1e6);
+    total += st.power_w;
+  }
+  std::printf("%-8s %9s %12s %14s %12s %12s %10.2f\n", "total", "", "", "", "", "", total / 1e6);
+  std::fflush(stdout);
+  if (!o.profile_csv.empty()) std::cout << "profile written to " << o.profile_csv << "\n";
+  return 0;
+}
+
+int run_calibrate(const CalibrateOptions& o, const std::string& command_line) {
+  const Subject s = resolve(o);
+  double T = 0;
+  const pl::Conditions c = conditions(o, s, &T);
+  const double target = option_quantity("--target", o.target, inputs::Dim::VolumeFlow);
+  if (!(target > 0)) bad_option("--target", "expected a positive flow");
+  const auto names = pl::calibration_parameters();
+  if (std::find(names.begin(), names.end(), o.parameter) == names.end()) {
+    std::string all;
+    for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+    bad_option("--parameter", "found '" + o.parameter + "', expected one of: " + all);
+  }
+  const pl::CalibrationResult r = pl::calibrate(s.pipeline, c, o.parameter, target);
+  std::time_t now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
+  std::cout << "pipeline " << s.pipeline.id << "; fluid: " << s.fluid_label << "\n";
+  std::cout << "  at " << fmt("%.1f", T - 273.15) << " degC: " << fmt("%.1f", c.rho) << " kg/m3, " << fmt("%.3f", c.nu * 1e6)
+            << " cSt; drag reduction " << fmt("%.1f", c.dra * 100) << " %; stations out: " << stations_out_text(s.pipeline, c)
+            << "\n";
+  std::cout << "target capacity " << fmt("%.6g", target) << " m3/s (" << fmt("%.0f", pl::to_bpd(target)) << " b/d)\n";
+  std::string value_text;
+  if (o.parameter == "maop")
+    value_text = fmt("%.4f", r.value / 1e5) + " bar";
+  else if (o.parameter == "dra")
+    value_text = fmt("%.4f", r.value * 100) + " %";
+  else
+    value_text = fmt("%.6f", r.value);
+  std::cout << o.parameter << " = " << value_text << " gives capacity " << fmt("%.6g", r.capacity) << " m3/s ("
+            << fmt("%.0f", pl::to_bpd(r.capacity)) << " b/d); binding: " << binding_text(r.binding) << "\n";
+  std::cout << "(" << r.capacity_calls << " capacity solves)\n";
+  if (o.parameter != "dra") {
+    std::cout << "\nto commit it, set in " << s.pipeline.file << ":\n";
+    if (o.parameter == "maop")
+      std::cout << "maop = \"" << fmt("%.4f", r.value / 1e5) << " bar\"\n";
+    else
+      std::cout << "head_scale = " << fmt("%.6f", r.value) << "\n";
+    std::cout << "calibration = '" << o.parameter << " fitted by `" << command_line << "` on " << date << "'\n";
+  }
+  return 0;
+}
+
+void add_common(CLI::App* cmd, CommonOptions& o) {
+  cmd->add_option("SCENARIO", o.file,
+                  "scenario file (uses the leg's hydraulics file and its linefill owner's grade) or a pipeline "
+                  "hydraulics file (e.g. inputs/scenarios/btc-hydraulics.toml)")
+      ->required();
+  cmd->add_option("--pipeline", o.pipeline_id, "pipeline leg ID (needed when the scenario has several)");
+  cmd->add_option("--dra", o.dra, "drag reduction of turbulent friction: \"25%\" or 0.25 (default 0)");
+  cmd->add_option("--viscosity", o.viscosity, "kinematic viscosity at flowing temperature, e.g. \"6 cSt\" (overrides the grade)");
+  cmd->add_option("--density", o.density, "density at flowing temperature, e.g. \"840 kg/m3\" (overrides the grade)");
+  cmd->add_option("--temperature", o.temperature, "flowing temperature, e.g. \"15 degC\" (default: the pipeline file's)");
+  cmd->add_option("--station-out", o.stations_out, "pump station out of service (bypassed); repeat for several");
+}
+
+}  // namespace
+
+void add_capacity_commands(CLI::App& app, Action& action) {
+  auto co = std::make_shared<CapacityOptions>();
+  auto* cap = app.add_subcommand(
+      "capacity",
+      "Hydraulic capacity of a pipeline leg: the largest flow with every station discharge within MAOP, every\n"
+      "suction above its minimum, no slack line (pressure above vapour pressure + margin, summit included)\n"
+      "and the delivery pressure met. Prints the capacity in m3/h, b/d and Mt/yr, the binding constraint\n"
+      "and where it is, and each station's pressures and power.");
+  add_common(cap, *co);
+  cap->add_option("--profile", co->profile_csv, "write the hydraulic profile at capacity to this CSV file");
+  cap->add_flag("--json", co->json, "print one JSON object (SI units) instead of the table");
+  cap->callback([co, &action]() { action = [co]() { return run_capacity(*co); }; });
+
+  auto ko = std::make_shared<CalibrateOptions>();
+  auto* cal = app.add_subcommand(
+      "calibrate",
+      "Fit one unknown of a pipeline description so that its capacity equals a published figure, e.g.\n"
+      "  caspflow calibrate inputs/scenarios/btc-hydraulics.toml --parameter maop --target \"1.0 Mb/d\" --dra 0\n"
+      "Parameters: maop (all sections), head_scale (all stations), dra (the drag reduction needed for the\n"
+      "target). Prints the value and the lines to commit in the pipeline file.");
+  add_common(cal, *ko);
+  cal->add_option("--parameter", ko->parameter, "maop, head_scale or dra")->required();
+  cal->add_option("--target", ko->target, "target capacity, e.g. \"1.0 Mb/d\"")->required();
+  cal->callback([ko, &action]() {
+    std::string cmdline = "caspflow calibrate " + ko->file + " --parameter " + ko->parameter + " --target \"" + ko->target +
+                          "\" --dra " + ko->dra;
+    if (!ko->pipeline_id.empty()) cmdline += " --pipeline " + ko->pipeline_id;
+    if (!ko->viscosity.empty()) cmdline += " --viscosity \"" + ko->viscosity + "\"";
+    if (!ko->density.empty()) cmdline += " --density \"" + ko->density + "\"";
+    if (!ko->temperature.empty()) cmdline += " --temperature \"" + ko->temperature + "\"";
+    for (const auto& s : ko->stations_out) cmdline += " --station-out " + s;
+    action = [ko, cmdline]() { return run_calibrate(*ko, cmdline); };
+  });
+}
+
+}  // namespace caspflow::cli

@@ -1,0 +1,53 @@
+#include "model/pipeline/capacity_table.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace caspflow::pipeline {
+
+CapacityTable::CapacityTable(std::shared_ptr<const PipelineModel> model) : CapacityTable(std::move(model), Options{}) {}
+
+CapacityTable::CapacityTable(std::shared_ptr<const PipelineModel> model, Options opt)
+    : model_(std::move(model)), opt_(opt) {
+  if (!model_) throw std::invalid_argument("CapacityTable: no pipeline model");
+  if (!(opt_.nu_min > 0 && opt_.nu_max > opt_.nu_min && opt_.nu_per_decade > 0 && opt_.rho_step > 0 &&
+        opt_.rho_max > opt_.rho_min))
+    throw std::invalid_argument("CapacityTable: bad grid options");
+  if (model_->pipeline().stations.size() > 64) throw std::invalid_argument("CapacityTable: more than 64 stations");
+}
+
+double CapacityTable::node(int inu, int irho, double dra, std::uint64_t mask, const std::vector<bool>& out) {
+  const auto key = std::make_tuple(dra, mask, inu, irho);
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  Conditions c;
+  c.nu = opt_.nu_min * std::pow(10.0, static_cast<double>(inu) / opt_.nu_per_decade);
+  c.rho = opt_.rho_min + irho * opt_.rho_step;
+  c.dra = dra;
+  c.out = out;
+  ++exact_calls_;
+  const double q = model_->capacity(c).q;
+  cache_.emplace(key, q);
+  return q;
+}
+
+double CapacityTable::capacity(double rho, double nu, double dra, const std::vector<bool>& out) {
+  std::uint64_t mask = 0;
+  for (std::size_t i = 0; i < out.size() && i < 64; ++i)
+    if (out[i]) mask |= (std::uint64_t{1} << i);
+  if (nu < opt_.nu_min || nu > opt_.nu_max || rho < opt_.rho_min || rho > opt_.rho_max) {
+    Conditions c{rho, nu, dra, out};
+    ++exact_calls_;
+    return model_->capacity(c).q;
+  }
+  const double u = std::log10(nu / opt_.nu_min) * opt_.nu_per_decade;
+  const double w = (rho - opt_.rho_min) / opt_.rho_step;
+  const int i0 = static_cast<int>(std::floor(u));
+  const int j0 = static_cast<int>(std::floor(w));
+  const double fu = u - i0, fw = w - j0;
+  auto at = [&](int i, int j, double weight) { return weight == 0.0 ? 0.0 : weight * node(i, j, dra, mask, out); };
+  return at(i0, j0, (1 - fu) * (1 - fw)) + at(i0 + 1, j0, fu * (1 - fw)) + at(i0, j0 + 1, (1 - fu) * fw) +
+         at(i0 + 1, j0 + 1, fu * fw);
+}
+
+}  // namespace caspflow::pipeline

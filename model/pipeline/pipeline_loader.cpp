@@ -1,0 +1,490 @@
+#include "model/pipeline/pipeline_loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include <toml++/toml.h>
+
+#include "inputs/suggest.hpp"
+#include "inputs/units.hpp"
+
+namespace caspflow::pipeline {
+
+namespace {
+
+using inputs::Dim;
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  SourceLoc loc(const toml::node& n) const {
+    const auto& b = n.source().begin;
+    return SourceLoc{file_, static_cast<int>(b.line), static_cast<int>(b.column)};
+  }
+  void problem(const SourceLoc& l, const std::string& key, const std::string& msg) {
+    problems_.push_back({l, key, msg});
+  }
+  void problem(const toml::node& n, const std::string& key, const std::string& msg) { problem(loc(n), key, msg); }
+  [[nodiscard]] const std::vector<InputProblem>& problems() const { return problems_; }
+  [[nodiscard]] const std::string& file() const { return file_; }
+
+  /// Unknown keys are errors, with the closest known key suggested.
+  void check_keys(const toml::table& t, const std::string& path, const std::vector<std::string>& known) {
+    for (auto&& [k, v] : t) {
+      const std::string key(k.str());
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string msg = "unknown key";
+      const std::string near = inputs::closest(key, known);
+      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      std::string known_list;
+      for (const auto& s : known) known_list += (known_list.empty() ? "" : ", ") + s;
+      msg += "; expected one of: " + known_list;
+      problem(v, join(path, key), msg);
+    }
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  static std::string describe(const toml::node& n) {
+    std::ostringstream os;
+    if (n.is_string()) {
+      os << '"' << n.as_string()->get() << '"';
+    } else if (n.is_table()) {
+      os << "a table";
+    } else if (n.is_array()) {
+      os << "an array";
+    } else {
+      n.visit([&os](auto&& v) {
+        if constexpr (toml::is_value<decltype(v)>) os << v.get();
+      });
+    }
+    return os.str();
+  }
+
+  /// A quantity of dimension `dim` from a string with a unit; plain numbers only for Dimensionless
+  /// and Fraction.
+  std::optional<double> quantity(const toml::node& n, const std::string& key, Dim dim) {
+    if (n.is_number() && (dim == Dim::Dimensionless || dim == Dim::Fraction)) {
+      const double v = n.value<double>().value_or(0.0);
+      if (dim == Dim::Fraction && !(v >= 0.0 && v <= 1.0)) {
+        problem(n, key, "found " + describe(n) + ", expected a fraction in [0, 1] or a value with %");
+        return std::nullopt;
+      }
+      return v;
+    }
+    const std::string expected = "expected a " + inputs::dim_name(dim) + " (" + inputs::units_for(dim) + ")";
+    if (!n.is_string()) {
+      problem(n, key, "found " + describe(n) + ", " + expected);
+      return std::nullopt;
+    }
+    try {
+      const inputs::Quantity q = inputs::parse_quantity(n.as_string()->get());
+      if (q.dim != dim) {
+        problem(n, key, "found " + describe(n) + " (a " + inputs::dim_name(q.dim) + "), " + expected);
+        return std::nullopt;
+      }
+      return q.value;
+    } catch (const std::invalid_argument& e) {
+      problem(n, key, std::string(e.what()) + "; " + expected);
+      return std::nullopt;
+    }
+  }
+
+  std::optional<double> quantity(const toml::table& t, const std::string& path, const std::string& key, Dim dim,
+                                 bool required, const toml::node& where) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+      if (required) problem(where, join(path, key), "missing, expected a " + inputs::dim_name(dim));
+      return std::nullopt;
+    }
+    return quantity(*n, join(path, key), dim);
+  }
+
+  std::optional<std::string> string(const toml::table& t, const std::string& path, const std::string& key,
+                                    bool required, const toml::node& where) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+      if (required) problem(where, join(path, key), "missing, expected a string");
+      return std::nullopt;
+    }
+    if (!n->is_string()) {
+      problem(*n, join(path, key), "found " + describe(*n) + ", expected a string");
+      return std::nullopt;
+    }
+    return n->as_string()->get();
+  }
+
+  std::optional<int> count(const toml::table& t, const std::string& path, const std::string& key) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    if (!n->is_integer() || n->as_integer()->get() < 1 || n->as_integer()->get() > 100) {
+      problem(*n, join(path, key), "found " + describe(*n) + ", expected a whole number 1..100");
+      return std::nullopt;
+    }
+    return static_cast<int>(n->as_integer()->get());
+  }
+
+  /// `assumed = "reason"` / `source = "..."` provenance of a table.
+  void provenance(const toml::table& t, const std::string& path, std::vector<std::string>& assumptions) {
+    if (auto a = string(t, path, "assumed", false, t)) assumptions.push_back((path.empty() ? "(top level)" : path) + ": " + *a);
+    (void)string(t, path, "source", false, t);
+  }
+
+ private:
+  std::string file_;
+  std::vector<InputProblem> problems_;
+};
+
+const std::vector<std::string> kTopKeys{"id", "name", "source", "assumed", "calibration", "temperature",
+                                        "inlet_pressure", "delivery_pressure", "vapour_pressure", "vapour_margin",
+                                        "maop", "roughness", "head_scale", "sections", "profile", "stations",
+                                        "reduction_stations"};
+const std::vector<std::string> kSectionKeys{"id", "length", "end", "outside_diameter", "wall", "inside_diameter",
+                                            "roughness", "maop", "source", "assumed"};
+const std::vector<std::string> kProfileKeys{"points", "source", "assumed"};
+const std::vector<std::string> kStationKeys{"id", "name", "chainage", "series", "parallel", "curve", "h0", "r", "n",
+                                            "speed", "efficiency", "max_discharge", "min_suction", "source",
+                                            "assumed"};
+const std::vector<std::string> kPrsKeys{"id", "name", "chainage", "slack_from", "source", "assumed"};
+
+std::string item_path(const std::string& array, std::size_t i, const toml::table& t) {
+  if (auto id = t.get_as<std::string>("id")) return array + "[" + id->get() + "]";
+  return array + "[" + std::to_string(i) + "]";
+}
+
+/// An array of [x, y] or [x, y, label] pairs with dimensions dx, dy.
+struct Pair {
+  double x = 0, y = 0;
+  std::string label;
+  const toml::node* node = nullptr;
+};
+std::optional<std::vector<Pair>> pairs(Reader& r, const toml::node& n, const std::string& key, Dim dx, Dim dy,
+                                       bool allow_label) {
+  const toml::array* a = n.as_array();
+  const std::string shape = allow_label ? "[x, y] or [x, y, \"label\"]" : "[x, y]";
+  if (!a) {
+    r.problem(n, key, "found " + Reader::describe(n) + ", expected an array of " + shape + " points");
+    return std::nullopt;
+  }
+  std::vector<Pair> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const toml::node& e = *a->get(i);
+    const std::string k = key + "[" + std::to_string(i) + "]";
+    const toml::array* pa = e.as_array();
+    if (!pa || pa->size() < 2 || pa->size() > (allow_label ? 3u : 2u)) {
+      r.problem(e, k, "found " + Reader::describe(e) + ", expected " + shape);
+      ok = false;
+      continue;
+    }
+    auto x = r.quantity(*pa->get(0), k, dx);
+    auto y = r.quantity(*pa->get(1), k, dy);
+    Pair p;
+    p.node = &e;
+    if (pa->size() == 3) {
+      if (!pa->get(2)->is_string()) {
+        r.problem(*pa->get(2), k, "found " + Reader::describe(*pa->get(2)) + ", expected a label string");
+        ok = false;
+      } else {
+        p.label = pa->get(2)->as_string()->get();
+      }
+    }
+    if (!x || !y) {
+      ok = false;
+      continue;
+    }
+    p.x = *x;
+    p.y = *y;
+    out.push_back(std::move(p));
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::string fmt_km(double x) {
+  std::ostringstream os;
+  os << x / 1000.0 << " km";
+  return os.str();
+}
+
+Pipeline build(const toml::table& root, Reader& r) {
+  Pipeline p;
+  p.file = r.file();
+  r.check_keys(root, "", kTopKeys);
+  p.id = r.string(root, "", "id", true, root).value_or("");
+  p.name = r.string(root, "", "name", false, root).value_or(p.id);
+  (void)r.string(root, "", "calibration", false, root);
+  r.provenance(root, "", p.assumptions);
+  if (auto v = r.quantity(root, "", "temperature", Dim::Temperature, false, root)) p.temperature_k = *v;
+  if (auto v = r.quantity(root, "", "inlet_pressure", Dim::Pressure, false, root)) p.inlet_pressure_pa = *v;
+  if (auto v = r.quantity(root, "", "delivery_pressure", Dim::Pressure, false, root)) p.delivery_pressure_pa = *v;
+  if (auto v = r.quantity(root, "", "vapour_pressure", Dim::Pressure, false, root)) p.vapour_pressure_pa = *v;
+  if (auto v = r.quantity(root, "", "vapour_margin", Dim::Pressure, false, root)) p.vapour_margin_pa = *v;
+  const std::optional<double> maop = r.quantity(root, "", "maop", Dim::Pressure, false, root);
+  const double roughness = r.quantity(root, "", "roughness", Dim::Length, false, root).value_or(4.5e-5);
+  if (const toml::node* hs = root.get("head_scale")) {
+    if (auto v = r.quantity(*hs, "head_scale", Dim::Dimensionless)) {
+      if (*v > 0.0 && *v < 10.0)
+        p.head_scale = *v;
+      else
+        r.problem(*hs, "head_scale", "found " + Reader::describe(*hs) + ", expected a number in (0, 10)");
+    }
+  }
+
+  // --- sections
+  const toml::array* secs = root.get_as<toml::array>("sections");
+  if (!secs || secs->empty()) {
+    r.problem(root.get("sections") ? *root.get("sections") : static_cast<const toml::node&>(root), "sections",
+              "missing, expected at least one [[sections]] table");
+  } else {
+    double x = 0.0;
+    for (std::size_t i = 0; i < secs->size(); ++i) {
+      const toml::table* t = secs->get(i)->as_table();
+      if (!t) {
+        r.problem(*secs->get(i), "sections[" + std::to_string(i) + "]", "expected a table");
+        continue;
+      }
+      const std::string path = item_path("sections", i, *t);
+      r.check_keys(*t, path, kSectionKeys);
+      r.provenance(*t, path, p.assumptions);
+      Section s;
+      s.loc = r.loc(*t);
+      s.id = r.string(*t, path, "id", false, *t).value_or("section" + std::to_string(i + 1));
+      s.start_m = x;
+      auto len = r.quantity(*t, path, "length", Dim::Length, false, *t);
+      auto end = r.quantity(*t, path, "end", Dim::Length, false, *t);
+      if (len && end) {
+        r.problem(*t, path, "both 'length' and 'end' given, expected exactly one");
+      } else if (len) {
+        if (*len <= 0.0) r.problem(*t->get("length"), path + ".length", "found " + Reader::describe(*t->get("length")) + ", expected a positive length");
+        s.end_m = x + *len;
+      } else if (end) {
+        if (*end <= x)
+          r.problem(*t->get("end"), path + ".end",
+                    "found " + Reader::describe(*t->get("end")) + ", expected a chainage beyond the previous section's end (" + fmt_km(x) + ")");
+        s.end_m = *end;
+      } else if (!t->get("length") && !t->get("end")) {
+        r.problem(*t, path, "missing 'length' (or 'end' chainage)");
+      }
+      auto od = r.quantity(*t, path, "outside_diameter", Dim::Length, false, *t);
+      auto wall = r.quantity(*t, path, "wall", Dim::Length, false, *t);
+      auto id = r.quantity(*t, path, "inside_diameter", Dim::Length, false, *t);
+      if (id && (od || wall)) {
+        r.problem(*t, path, "give either 'inside_diameter' or 'outside_diameter' + 'wall', not both");
+      } else if (id) {
+        if (*id <= 0.0) r.problem(*t->get("inside_diameter"), path + ".inside_diameter", "expected a positive length");
+        s.inner_diameter_m = *id;
+      } else if (od && wall) {
+        s.outer_diameter_m = *od;
+        s.wall_m = *wall;
+        s.inner_diameter_m = *od - 2.0 * *wall;
+        if (*wall <= 0.0 || s.inner_diameter_m <= 0.0)
+          r.problem(*t->get("wall"), path + ".wall",
+                    "found " + Reader::describe(*t->get("wall")) + ", expected a positive wall thinner than half the outside diameter");
+      } else if (!t->get("inside_diameter") && !(t->get("outside_diameter") && t->get("wall"))) {
+        r.problem(*t, path, "missing diameter: expected 'inside_diameter', or 'outside_diameter' and 'wall'");
+      }
+      s.roughness_m = r.quantity(*t, path, "roughness", Dim::Length, false, *t).value_or(roughness);
+      if (s.roughness_m < 0.0) r.problem(*t, path + ".roughness", "expected a roughness >= 0");
+      auto sm = r.quantity(*t, path, "maop", Dim::Pressure, false, *t);
+      if (sm)
+        s.maop_pa = *sm;
+      else if (maop)
+        s.maop_pa = *maop;
+      else if (!t->get("maop"))
+        r.problem(*t, path + ".maop", "missing: give 'maop' here or at the top level");
+      if ((sm || maop) && s.maop_pa <= 0.0) r.problem(*t, path + ".maop", "expected a positive pressure");
+      x = s.end_m;
+      p.sections.push_back(std::move(s));
+    }
+  }
+  const double L = p.length();
+
+  // --- profile
+  const toml::table* prof = root.get_as<toml::table>("profile");
+  if (!prof) {
+    r.problem(root.get("profile") ? *root.get("profile") : static_cast<const toml::node&>(root), "profile",
+              "missing, expected a [profile] table with points = [[\"0 km\", \"10 m\"], ...]");
+  } else {
+    r.check_keys(*prof, "profile", kProfileKeys);
+    r.provenance(*prof, "profile", p.assumptions);
+    const toml::node* pts = prof->get("points");
+    if (!pts) {
+      r.problem(*prof, "profile.points", "missing, expected an array of [chainage, elevation(, label)]");
+    } else if (auto v = pairs(r, *pts, "profile.points", Dim::Length, Dim::Length, true)) {
+      if (v->size() < 2) r.problem(*pts, "profile.points", "expected at least two points");
+      for (std::size_t i = 0; i < v->size(); ++i) {
+        const Pair& q = (*v)[i];
+        if (i > 0 && q.x <= (*v)[i - 1].x)
+          r.problem(*q.node, "profile.points[" + std::to_string(i) + "]",
+                    "chainage " + fmt_km(q.x) + " is not after the previous point's " + fmt_km((*v)[i - 1].x) +
+                        ", expected strictly increasing chainages");
+        p.profile.push_back({q.x, q.y, q.label});
+      }
+      if (!v->empty() && L > 0.0 && ((*v).front().x > 1e-6 || (*v).back().x < L - 1e-6))
+        r.problem(*pts, "profile.points",
+                  "covers " + fmt_km(v->front().x) + " to " + fmt_km(v->back().x) +
+                      ", expected it to cover the whole line, 0 km to " + fmt_km(L));
+    }
+  }
+
+  // --- pump stations
+  if (const toml::node* sn = root.get("stations")) {
+    const toml::array* arr = sn->as_array();
+    if (!arr) r.problem(*sn, "stations", "expected an array of [[stations]] tables");
+    std::set<std::string> ids;
+    for (std::size_t i = 0; arr && i < arr->size(); ++i) {
+      const toml::table* t = arr->get(i)->as_table();
+      if (!t) {
+        r.problem(*arr->get(i), "stations[" + std::to_string(i) + "]", "expected a table");
+        continue;
+      }
+      const std::string path = item_path("stations", i, *t);
+      r.check_keys(*t, path, kStationKeys);
+      r.provenance(*t, path, p.assumptions);
+      (void)r.string(*t, path, "name", false, *t);
+      PumpStation st;
+      st.loc = r.loc(*t);
+      st.id = r.string(*t, path, "id", true, *t).value_or("");
+      if (!st.id.empty() && !ids.insert(st.id).second) r.problem(*t, path + ".id", "duplicate station id '" + st.id + "'");
+      if (auto c = r.quantity(*t, path, "chainage", Dim::Length, true, *t)) {
+        st.chainage_m = *c;
+        if (*c < 0.0 || (L > 0.0 && *c > L))
+          r.problem(*t->get("chainage"), path + ".chainage", "found " + fmt_km(*c) + ", expected 0 km to " + fmt_km(L));
+        if (!p.stations.empty() && *c <= p.stations.back().chainage_m)
+          r.problem(*t->get("chainage"), path + ".chainage", "found " + fmt_km(*c) + ", expected stations in increasing chainage order");
+      }
+      st.n_series = r.count(*t, path, "series").value_or(1);
+      st.n_parallel = r.count(*t, path, "parallel").value_or(1);
+      const toml::node* curve = t->get("curve");
+      const bool coeffs = t->get("h0") || t->get("r") || t->get("n");
+      if (curve && coeffs) {
+        r.problem(*curve, path + ".curve", "give either 'curve' points or 'h0', 'r', 'n' coefficients, not both");
+      } else if (curve) {
+        if (auto v = pairs(r, *curve, path + ".curve", Dim::VolumeFlow, Dim::Length, false)) {
+          std::vector<std::pair<double, double>> pts;
+          for (const auto& q : *v) pts.emplace_back(q.x, q.y);
+          try {
+            if (pts.size() != 1 && pts.size() != 3) throw std::invalid_argument("a pump curve needs 1 or 3 points");
+            st.unit = hydraulics::fit_pump_curve(pts);
+          } catch (const std::invalid_argument& e) {
+            r.problem(*curve, path + ".curve", std::string("found ") + std::to_string(pts.size()) + " point(s): " + e.what() +
+                                                   "; expected 1 or 3 (flow, head) points of a falling curve");
+          }
+        }
+      } else if (coeffs) {
+        auto h0 = r.quantity(*t, path, "h0", Dim::Length, true, *t);
+        // r is in SI: m / (m3/s)^n (a plain number).
+        auto rr = r.quantity(*t, path, "r", Dim::Dimensionless, true, *t);
+        auto nn = r.quantity(*t, path, "n", Dim::Dimensionless, true, *t);
+        if (h0 && rr && nn) {
+          if (*h0 <= 0.0 || *rr <= 0.0 || *nn <= 0.0)
+            r.problem(*t, path, "expected h0 > 0, r > 0 (m per (m3/s)^n), n > 0");
+          st.unit = hydraulics::PumpCurve{*h0, *rr, *nn};
+        }
+      } else {
+        r.problem(*t, path + ".curve", "missing: expected curve = [[flow, head], ...] (1 or 3 points) or h0, r, n");
+      }
+      if (const toml::node* sp = t->get("speed")) {
+        if (auto v = r.quantity(*sp, path + ".speed", sp->is_number() ? Dim::Dimensionless : Dim::Fraction)) {
+          if (*v > 0.0 && *v <= 1.5)
+            st.speed = *v;
+          else
+            r.problem(*sp, path + ".speed", "found " + Reader::describe(*sp) + ", expected a speed ratio in (0, 1.5]");
+        }
+      }
+      if (const toml::node* ef = t->get("efficiency")) {
+        if (ef->is_array()) {
+          if (auto v = pairs(r, *ef, path + ".efficiency", Dim::VolumeFlow, Dim::Fraction, false)) {
+            for (std::size_t k = 0; k < v->size(); ++k) {
+              if ((*v)[k].y <= 0.0) r.problem(*(*v)[k].node, path + ".efficiency", "expected an efficiency > 0");
+              if (k > 0 && (*v)[k].x <= (*v)[k - 1].x)
+                r.problem(*(*v)[k].node, path + ".efficiency", "expected strictly increasing flows");
+              st.efficiency.points.emplace_back((*v)[k].x, (*v)[k].y);
+            }
+          }
+        } else if (auto v = r.quantity(*ef, path + ".efficiency", Dim::Fraction)) {
+          if (*v <= 0.0)
+            r.problem(*ef, path + ".efficiency", "found " + Reader::describe(*ef) + ", expected an efficiency in (0, 1]");
+          else
+            st.efficiency.constant = *v;
+        }
+      }
+      if (auto v = r.quantity(*t, path, "max_discharge", Dim::Pressure, false, *t)) st.max_discharge_pa = *v;
+      if (auto v = r.quantity(*t, path, "min_suction", Dim::Pressure, false, *t)) st.min_suction_pa = *v;
+      p.stations.push_back(std::move(st));
+    }
+  }
+
+  // --- pressure-reduction stations
+  if (const toml::node* rn = root.get("reduction_stations")) {
+    const toml::array* arr = rn->as_array();
+    if (!arr) r.problem(*rn, "reduction_stations", "expected an array of [[reduction_stations]] tables");
+    for (std::size_t i = 0; arr && i < arr->size(); ++i) {
+      const toml::table* t = arr->get(i)->as_table();
+      if (!t) {
+        r.problem(*arr->get(i), "reduction_stations[" + std::to_string(i) + "]", "expected a table");
+        continue;
+      }
+      const std::string path = item_path("reduction_stations", i, *t);
+      r.check_keys(*t, path, kPrsKeys);
+      r.provenance(*t, path, p.assumptions);
+      (void)r.string(*t, path, "name", false, *t);
+      ReductionStation rs;
+      rs.loc = r.loc(*t);
+      rs.id = r.string(*t, path, "id", true, *t).value_or("");
+      if (auto c = r.quantity(*t, path, "chainage", Dim::Length, true, *t)) {
+        rs.chainage_m = *c;
+        if (*c < 0.0 || (L > 0.0 && *c > L))
+          r.problem(*t->get("chainage"), path + ".chainage", "found " + fmt_km(*c) + ", expected 0 km to " + fmt_km(L));
+      }
+      rs.slack_from_m = rs.chainage_m;
+      if (auto c = r.quantity(*t, path, "slack_from", Dim::Length, false, *t)) {
+        if (*c > rs.chainage_m)
+          r.problem(*t->get("slack_from"), path + ".slack_from",
+                    "found " + fmt_km(*c) + ", expected a chainage at or upstream of the station (" + fmt_km(rs.chainage_m) + ")");
+        rs.slack_from_m = *c;
+      }
+      p.reductions.push_back(std::move(rs));
+    }
+    std::sort(p.reductions.begin(), p.reductions.end(),
+              [](const ReductionStation& a, const ReductionStation& b) { return a.chainage_m < b.chainage_m; });
+  }
+  return p;
+}
+
+}  // namespace
+
+Pipeline parse_pipeline(std::string_view text, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    throw InputError(SourceLoc{path, static_cast<int>(b.line), static_cast<int>(b.column)}, "",
+                     std::string("TOML syntax: ") + std::string(e.description()));
+  }
+  Reader r(path);
+  Pipeline p = build(root, r);
+  if (!r.problems().empty()) throw InputError(r.problems());
+  return p;
+}
+
+Pipeline load_pipeline(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot open pipeline file '" + path + "'");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw IoError("cannot read pipeline file '" + path + "'");
+  return parse_pipeline(ss.str(), path);
+}
+
+}  // namespace caspflow::pipeline
