@@ -1,0 +1,769 @@
+#include "inputs/epanet/inp_reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "model/hydraulics/pump.hpp"
+
+namespace caspflow::inputs::epanet {
+
+using namespace caspflow::hydraulics;
+
+namespace {
+
+// EPANET's unit constants (src/types.h).
+constexpr double kFt = 0.3048;           // MperFT
+constexpr double kFt3 = kFt * kFt * kFt; // m3 per ft3
+constexpr double kPsiPerFt = 0.4333;     // PSIperFT
+constexpr double kKpaPerPsi = 6.895;     // KPAperPSI
+constexpr double kBarPerPsi = 0.0689476; // 1 psi in bar (EPANET 2.3 BAR pressure units)
+constexpr double kWattPerHp = 745.7;     // 1000 * KWperHP
+constexpr double kWaterViscosity = 1.1e-5 * kFt * kFt;  // EPANET VISCOS (1.1e-5 ft2/s) in m2/s
+
+struct Line {
+  int number = 0;
+  std::vector<std::string> tok;
+  std::string comment;
+};
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// EPANET's match(): case-insensitive "str starts with keyword".
+bool match(const std::string& s, const char* kw) {
+  const std::string u = upper(s);
+  const std::string k(kw);
+  return u.size() >= k.size() && u.compare(0, k.size(), k) == 0;
+}
+
+std::vector<std::string> tokenize(const std::string& text, std::string* comment) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!quoted && c == ';') {
+      if (comment) *comment = text.substr(i + 1);
+      break;
+    }
+    if (c == '"') {
+      quoted = !quoted;
+      continue;
+    }
+    if (!quoted && std::isspace(static_cast<unsigned char>(c))) {
+      if (!cur.empty()) out.push_back(cur), cur.clear();
+      continue;
+    }
+    cur += c;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string name) : name_(std::move(name)) { net_.source = name_; }
+
+  InpResult run(const std::string& text) {
+    split(text);
+    options();
+    times();
+    patterns();
+    curves();
+    junctions();
+    reservoirs();
+    tanks();
+    pipes();
+    pumps();
+    valves();
+    demands();
+    status();
+    controls();
+    refusals();
+    finish();
+    if (!problems_.empty()) throw InputError(problems_);
+    return {std::move(net_), std::move(warnings_)};
+  }
+
+ private:
+  // ---------------------------------------------------------------- helpers
+  SourceLoc loc(const Line& l, int col = 0) const { return {name_, l.number, col}; }
+  [[noreturn]] void fail(const Line& l, const std::string& key, const std::string& msg) const {
+    throw InputError(loc(l), key, msg);
+  }
+  void problem(const Line& l, const std::string& key, const std::string& msg) { add_problem(l.number, 0, key, msg); }
+  void add_problem(int line, int col, const std::string& key, const std::string& msg) {
+    InputProblem p;
+    p.loc.file = name_;
+    p.loc.line = line;
+    p.loc.column = col;
+    p.key = key;
+    p.message = msg;
+    problems_.push_back(std::move(p));
+  }
+  double num(const Line& l, std::size_t i, const std::string& key) const {
+    if (i >= l.tok.size()) fail(l, key, "missing value (expected a number in field " + std::to_string(i + 1) + ")");
+    const std::string& s = l.tok[i];
+    try {
+      std::size_t pos = 0;
+      double v = std::stod(s, &pos);
+      if (pos != s.size() || !std::isfinite(v)) throw std::invalid_argument(s);
+      return v;
+    } catch (const std::exception&) {
+      fail(l, key, "got '" + s + "', expected a number");
+    }
+  }
+  void need(const Line& l, std::size_t n, const std::string& key, const char* form) const {
+    if (l.tok.size() < n)
+      fail(l, key, "expected at least " + std::to_string(n) + " fields (" + form + "), got " + std::to_string(l.tok.size()));
+  }
+  int node_ref(const Line& l, std::size_t i, const std::string& key) const {
+    int n = net_.find_node(l.tok.at(i));
+    if (n < 0) fail(l, key, "unknown node '" + l.tok[i] + "'");
+    return n;
+  }
+  int link_ref(const Line& l, std::size_t i, const std::string& key) const {
+    int n = net_.find_link(l.tok.at(i));
+    if (n < 0) fail(l, key, "unknown link '" + l.tok[i] + "'");
+    return n;
+  }
+  int pattern_ref(const Line& l, const std::string& id, const std::string& key) const {
+    auto it = pattern_index_.find(id);
+    if (it == pattern_index_.end()) fail(l, key, "unknown pattern '" + id + "'");
+    return it->second;
+  }
+  int curve_ref(const Line& l, const std::string& id, const std::string& key) const {
+    auto it = curve_index_.find(id);
+    if (it == curve_index_.end()) fail(l, key, "unknown curve '" + id + "'");
+    return it->second;
+  }
+  const std::vector<Line>& sec(const char* s) const {
+    static const std::vector<Line> empty;
+    auto it = sections_.find(s);
+    return it == sections_.end() ? empty : it->second;
+  }
+  void add_node(NetNode n, const Line& l) {
+    if (net_.node_index.count(n.id)) fail(l, n.id, "duplicate node ID");
+    if (net_.link_index.count(n.id) && false) {}
+    net_.node_index.emplace(n.id, static_cast<int>(net_.nodes.size()));
+    net_.nodes.push_back(std::move(n));
+  }
+  void add_link(NetLink k, const Line& l) {
+    if (net_.link_index.count(k.id)) fail(l, k.id, "duplicate link ID");
+    net_.link_index.emplace(k.id, static_cast<int>(net_.links.size()));
+    net_.links.push_back(std::move(k));
+  }
+
+  // Unit conversion factors (file unit -> SI)
+  double Q(double v) const { return v * qf_; }
+  double H(double v) const { return v * hf_; }
+  double P(double v) const { return v * pf_; }  // pressure -> head of the fluid [m]
+  double Dia(double v) const { return v * (us_ ? 0.0254 : 0.001); }
+
+  // ---------------------------------------------------------------- sections
+  void split(const std::string& text) {
+    static const std::set<std::string> known = {
+        "TITLE", "JUNCTIONS", "RESERVOIRS", "TANKS", "PIPES", "PUMPS", "VALVES", "TAGS", "DEMANDS", "STATUS",
+        "PATTERNS", "CURVES", "CONTROLS", "RULES", "ENERGY", "EMITTERS", "QUALITY", "SOURCES", "REACTIONS",
+        "MIXING", "TIMES", "REPORT", "OPTIONS", "COORDINATES", "VERTICES", "LABELS", "BACKDROP", "END", "LEAKAGE"};
+    static const std::set<std::string> skipped = {"TITLE", "TAGS", "ENERGY", "QUALITY", "SOURCES", "REACTIONS",
+                                                  "MIXING", "REPORT", "COORDINATES", "VERTICES", "LABELS", "BACKDROP"};
+    std::istringstream in(text);
+    std::string raw, cur;
+    int n = 0;
+    std::set<std::string> warned;
+    while (std::getline(in, raw)) {
+      ++n;
+      if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+      std::string comment;
+      auto tok = tokenize(raw, &comment);
+      if (tok.empty()) continue;
+      if (tok[0].front() == '[') {
+        std::string s = upper(tok[0]);
+        s = s.substr(1, s.find(']') == std::string::npos ? std::string::npos : s.find(']') - 1);
+        if (!known.count(s)) {
+          add_problem(n, 1, "[" + s + "]", "unknown section (not an EPANET 2 section)");
+          cur = "";
+          continue;
+        }
+        cur = s;
+        if (cur == "END") break;
+        if (skipped.count(cur) && !warned.count(cur)) {
+          warned.insert(cur);
+          // Report only sections that hold data.
+          pending_skip_.emplace(cur, n);
+        }
+        continue;
+      }
+      if (cur.empty()) {
+        add_problem(n, 1, "", "data before the first [SECTION] header");
+        continue;
+      }
+      sections_[cur].push_back({n, std::move(tok), comment});
+    }
+    for (const auto& [s, line] : pending_skip_)
+      if (sections_.count(s) && s != "TITLE")
+        warnings_.push_back(name_ + ":" + std::to_string(line) + ": [" + s +
+                            "] skipped (not needed for hydraulics; caspflow does not model it)");
+  }
+
+  void options() {
+    std::string flow = "GPM";
+    std::string press;
+    double visc = -1.0, sg = 1.0;
+    for (const auto& l : sec("OPTIONS")) {
+      const auto& t = l.tok;
+      const std::string k = upper(t[0]);
+      if (match(k, "UNITS")) {
+        need(l, 2, "OPTIONS.UNITS", "UNITS flow-unit");
+        flow = upper(t[1]);
+        if (flow == "SI") flow = "LPS";  // EPANET accepts SI as LPS
+        if (flow == "US") flow = "GPM";
+        unit_line_ = l.number;
+      } else if (match(k, "HEADLOSS")) {
+        need(l, 2, "OPTIONS.HEADLOSS", "HEADLOSS H-W|D-W|C-M");
+        const std::string v = upper(t[1]);
+        if (v == "H-W") net_.headloss = HeadLossFormula::HazenWilliams;
+        else if (v == "D-W") net_.headloss = HeadLossFormula::DarcyWeisbach;
+        else if (v == "C-M") problem(l, "OPTIONS.HEADLOSS", "Chezy-Manning head loss (C-M) is not supported: use H-W or D-W");
+        else problem(l, "OPTIONS.HEADLOSS", "got '" + t[1] + "', expected H-W, D-W or C-M");
+      } else if (match(k, "VISCOSITY")) {
+        visc = num(l, 1, "OPTIONS.VISCOSITY");
+        if (!(visc > 0)) problem(l, "OPTIONS.VISCOSITY", "must be > 0");
+      } else if (match(k, "SPECIFIC")) {  // SPECIFIC GRAVITY (EPANET matches the first word only)
+        sg = num(l, t.size() - 1, "OPTIONS.SPECIFIC GRAVITY");
+        if (!(sg > 0)) problem(l, "OPTIONS.SPECIFIC GRAVITY", "must be > 0");
+      } else if (match(k, "TRIALS")) {
+        net_.trials = static_cast<int>(num(l, 1, "OPTIONS.TRIALS"));
+      } else if (match(k, "ACCURACY")) {
+        net_.accuracy = num(l, 1, "OPTIONS.ACCURACY");
+      } else if (match(k, "PATTERN")) {
+        need(l, 2, "OPTIONS.PATTERN", "PATTERN id");
+        default_pattern_ = t[1];
+      } else if (match(k, "DEMAND")) {
+        if (t.size() >= 3 && match(t[1], "MULTIPLIER")) net_.demand_multiplier = num(l, 2, "OPTIONS.DEMAND MULTIPLIER");
+        else if (t.size() >= 3 && match(t[1], "MODEL")) {
+          if (match(t[2], "PDA")) problem(l, "OPTIONS.DEMAND MODEL", "pressure-driven demand (DEMAND MODEL PDA) is not supported");
+        }
+      } else if (match(k, "PRESSURE")) {
+        if (t.size() >= 2 && !match(t[1], "EXPONENT")) press = upper(t[1]);
+      } else if (match(k, "EMITTER") || match(k, "QUALITY") || match(k, "DIFFUSIVITY") || match(k, "TOLERANCE") ||
+                 match(k, "UNBALANCED") || match(k, "HYDRAULICS") || match(k, "MAP") || match(k, "CHECKFREQ") ||
+                 match(k, "MAXCHECK") || match(k, "DAMPLIMIT") || match(k, "HEADERROR") || match(k, "FLOWCHANGE") ||
+                 match(k, "MINIMUM") || match(k, "REQUIRED") || match(k, "BACKFLOW") || match(k, "SPECIFIC")) {
+        // Solver-control or water-quality options: caspflow converges tighter than EPANET's criteria.
+      } else {
+        problem(l, "OPTIONS." + t[0], "unknown option");
+      }
+    }
+    static const std::map<std::string, double> qcf = {
+        {"CFS", 1.0},      {"GPM", 448.831}, {"MGD", 0.64632}, {"IMGD", 0.5382}, {"AFD", 1.9837}, {"LPS", 28.317},
+        {"LPM", 1699.0},   {"MLD", 2.4466},  {"CMH", 101.94},  {"CMD", 2446.6},  {"CMS", 0.028317}};
+    auto it = qcf.find(flow);
+    if (it == qcf.end()) {
+      add_problem(unit_line_, 0, "OPTIONS.UNITS", "got '" + flow + "', expected an EPANET flow unit (CFS GPM MGD IMGD AFD LPS LPM MLD CMH CMD CMS)");
+      it = qcf.find("GPM");
+    }
+    us_ = flow == "CFS" || flow == "GPM" || flow == "MGD" || flow == "IMGD" || flow == "AFD";
+    qf_ = kFt3 / it->second;
+    hf_ = us_ ? kFt : 1.0;
+    // EPANET Ucf[PRESSURE]: psi per ft of fluid = 0.4333 SG (US); SI: meters (0.3048 SG per ft) or kPa.
+    if (us_) pf_ = kFt / (kPsiPerFt * sg);
+    else if (press == "KPA") pf_ = kFt / (kKpaPerPsi * kPsiPerFt * sg);
+    else if (press == "BAR") pf_ = kFt / (kBarPerPsi * kPsiPerFt * sg);  // EPANET 2.3 pressure units
+    else if (press == "FEET") pf_ = kFt / sg;
+    else pf_ = 1.0 / sg;
+    net_.specific_gravity = sg;
+    if (visc < 0) net_.viscosity = kWaterViscosity;
+    else if (visc > 1e-3) net_.viscosity = visc * kWaterViscosity;
+    else net_.viscosity = us_ ? visc * kFt * kFt : visc;
+    net_.units.flow = flow;
+    net_.units.flow_to_si = qf_;
+    net_.units.head_to_si = hf_;
+    net_.units.us = us_;
+  }
+
+  static long parse_time(const Reader& r, const Line& l, std::size_t i, const std::string& key) {
+    if (i >= l.tok.size()) r.fail(l, key, "missing time value");
+    const std::string s = l.tok[i];
+    std::string unit = i + 1 < l.tok.size() ? upper(l.tok[i + 1]) : "";
+    double v = 0.0;
+    if (s.find(':') != std::string::npos) {
+      int h = 0, m = 0, sec = 0;
+      char c1 = 0, c2 = 0;
+      std::istringstream ss(s);
+      ss >> h >> c1 >> m;
+      if (ss >> c2 >> sec) {}
+      if (c1 != ':') r.fail(l, key, "got '" + s + "', expected a time hh:mm[:ss]");
+      v = h * 3600.0 + m * 60.0 + sec;
+      if (unit == "PM" && h < 12) v += 43200.0;
+      if (unit == "AM" && h == 12) v -= 43200.0;
+      return static_cast<long>(std::lround(v));
+    }
+    v = r.num(l, i, key);
+    if (unit.empty() || match(unit, "HOUR")) v *= 3600.0;
+    else if (match(unit, "SEC")) {}
+    else if (match(unit, "MIN")) v *= 60.0;
+    else if (match(unit, "DAY")) v *= 86400.0;
+    else if (unit == "AM") v = (v == 12 ? 0 : v) * 3600.0;
+    else if (unit == "PM") v = (v == 12 ? 12 : v + 12) * 3600.0;
+    else r.fail(l, key, "got time unit '" + unit + "', expected SEC, MIN, HOURS, DAYS, AM or PM");
+    return static_cast<long>(std::lround(v));
+  }
+
+  void times() {
+    for (const auto& l : sec("TIMES")) {
+      const auto& t = l.tok;
+      const std::string k = upper(t[0]);
+      const std::string k2 = t.size() > 1 ? upper(t[1]) : "";
+      if (match(k, "DURATION")) net_.duration = parse_time(*this, l, 1, "TIMES.DURATION");
+      else if (match(k, "HYDRAULIC")) net_.hyd_step = parse_time(*this, l, 2, "TIMES.HYDRAULIC TIMESTEP");
+      else if (match(k, "PATTERN") && match(k2, "TIME")) net_.pattern_step = parse_time(*this, l, 2, "TIMES.PATTERN TIMESTEP");
+      else if (match(k, "PATTERN") && match(k2, "START")) net_.pattern_start = parse_time(*this, l, 2, "TIMES.PATTERN START");
+      else if (match(k, "REPORT") && match(k2, "TIME")) net_.report_step = parse_time(*this, l, 2, "TIMES.REPORT TIMESTEP");
+      else if (match(k, "REPORT") && match(k2, "START")) net_.report_start = parse_time(*this, l, 2, "TIMES.REPORT START");
+      else if (match(k, "START")) net_.start_clock = parse_time(*this, l, 2, "TIMES.START CLOCKTIME");
+      else if (match(k, "QUALITY") || match(k, "RULE") || match(k, "STATISTIC")) {}
+      else problem(l, "TIMES." + t[0], "unknown time option");
+    }
+    if (net_.hyd_step <= 0) net_.hyd_step = 3600;
+    if (net_.pattern_step <= 0) net_.pattern_step = 3600;
+    if (net_.report_step <= 0) net_.report_step = 3600;
+    // EPANET: the hydraulic step is no larger than the pattern and report steps.
+    net_.hyd_step = std::min({net_.hyd_step, net_.pattern_step, net_.report_step});
+  }
+
+  void patterns() {
+    for (const auto& l : sec("PATTERNS")) {
+      const std::string& id = l.tok[0];
+      auto it = pattern_index_.find(id);
+      if (it == pattern_index_.end()) {
+        it = pattern_index_.emplace(id, static_cast<int>(net_.patterns.size())).first;
+        net_.patterns.push_back({id, {}});
+      }
+      for (std::size_t i = 1; i < l.tok.size(); ++i) net_.patterns[it->second].factors.push_back(num(l, i, "PATTERNS." + id));
+    }
+    for (auto& p : net_.patterns)
+      if (p.factors.empty()) p.factors.push_back(1.0);
+  }
+
+  void curves() {
+    for (const auto& l : sec("CURVES")) {
+      need(l, 3, "CURVES", "ID X Y");
+      const std::string& id = l.tok[0];
+      auto it = curve_index_.find(id);
+      if (it == curve_index_.end()) {
+        it = curve_index_.emplace(id, static_cast<int>(net_.curves.size())).first;
+        net_.curves.push_back({id, {}});
+        curve_line_[id] = l;
+      }
+      net_.curves[it->second].points.emplace_back(num(l, 1, "CURVES." + id), num(l, 2, "CURVES." + id));
+    }
+    // Units are applied where a curve is used (pump: flow/head; tank: level/volume; GPV: flow/head).
+  }
+
+  int default_pattern() const {
+    auto it = pattern_index_.find(default_pattern_);
+    return it == pattern_index_.end() ? -1 : it->second;
+  }
+
+  void junctions() {
+    for (const auto& l : sec("JUNCTIONS")) {
+      need(l, 2, "JUNCTIONS", "ID elevation [demand] [pattern]");
+      NetNode n;
+      n.id = l.tok[0];
+      n.kind = NodeKind::Junction;
+      n.elevation = H(num(l, 1, "JUNCTIONS." + n.id + ".elevation"));
+      if (l.tok.size() >= 3) {
+        Demand d;
+        d.base = Q(num(l, 2, "JUNCTIONS." + n.id + ".demand"));
+        d.pattern = l.tok.size() >= 4 ? pattern_ref(l, l.tok[3], "JUNCTIONS." + n.id + ".pattern") : default_pattern();
+        n.demands.push_back(d);
+      }
+      n.loc = loc(l);
+      add_node(std::move(n), l);
+    }
+  }
+
+  void reservoirs() {
+    for (const auto& l : sec("RESERVOIRS")) reservoir(l, "RESERVOIRS");
+  }
+  void reservoir(const Line& l, const std::string& s) {
+    need(l, 2, s.c_str(), "ID head [pattern]");
+    NetNode n;
+    n.id = l.tok[0];
+    n.kind = NodeKind::Reservoir;
+    n.elevation = H(num(l, 1, s + "." + n.id + ".head"));
+    if (l.tok.size() >= 3) n.head_pattern = pattern_ref(l, l.tok[2], s + "." + n.id + ".pattern");
+    n.loc = loc(l);
+    add_node(std::move(n), l);
+  }
+
+  void tanks() {
+    for (const auto& l : sec("TANKS")) {
+      if (l.tok.size() <= 3) {  // EPANET: a tank line with only a head (and pattern) is a reservoir
+        reservoir(l, "TANKS");
+        continue;
+      }
+      need(l, 6, "TANKS", "ID elevation init-level min-level max-level diameter [min-volume] [volume-curve] [overflow]");
+      NetNode n;
+      n.id = l.tok[0];
+      const std::string key = "TANKS." + n.id;
+      n.kind = NodeKind::Tank;
+      n.elevation = H(num(l, 1, key + ".elevation"));
+      n.init_level = H(num(l, 2, key + ".init-level"));
+      n.min_level = H(num(l, 3, key + ".min-level"));
+      n.max_level = H(num(l, 4, key + ".max-level"));
+      n.diameter = H(num(l, 5, key + ".diameter"));
+      const double minvol = l.tok.size() >= 7 ? num(l, 6, key + ".min-volume") * hf_ * hf_ * hf_ : 0.0;
+      if (l.tok.size() >= 8 && l.tok[7] != "*") {
+        n.volume_curve = curve_ref(l, l.tok[7], key + ".volume-curve");
+        volume_curves_.insert(n.volume_curve);
+      }
+      if (l.tok.size() >= 9) n.can_overflow = match(l.tok[8], "YES");
+      const double A = 0.25 * M_PI * n.diameter * n.diameter;
+      n.min_volume = minvol > 0 ? minvol : A * n.min_level;
+      if (!(n.min_level <= n.init_level && n.init_level <= n.max_level))
+        problem(l, key, "levels must satisfy min-level <= init-level <= max-level");
+      if (n.volume_curve < 0 && !(n.diameter > 0)) problem(l, key + ".diameter", "must be > 0");
+      n.loc = loc(l);
+      add_node(std::move(n), l);
+    }
+    // Volume curves: x = level (head units), y = volume (head units cubed).
+    for (int c : volume_curves_)
+      for (auto& [x, y] : net_.curves[c].points) x = H(x), y = y * hf_ * hf_ * hf_;
+    for (auto& n : net_.nodes)
+      if (n.kind == NodeKind::Tank && n.volume_curve >= 0) {
+        n.min_volume = interp_curve(net_.curves[n.volume_curve].points, n.min_level);
+        if (n.diameter <= 0) n.diameter = 1.0;  // unused with a curve
+      }
+  }
+
+  void pipes() {
+    for (const auto& l : sec("PIPES")) {
+      need(l, 6, "PIPES", "ID node1 node2 length diameter roughness [minor-loss] [status]");
+      NetLink k;
+      k.id = l.tok[0];
+      const std::string key = "PIPES." + k.id;
+      k.kind = LinkKind::Pipe;
+      k.from = node_ref(l, 1, key + ".node1");
+      k.to = node_ref(l, 2, key + ".node2");
+      if (k.from == k.to) fail(l, key, "a pipe cannot start and end at the same node");
+      k.length = H(num(l, 3, key + ".length"));
+      k.diameter = Dia(num(l, 4, key + ".diameter"));
+      const double rough = num(l, 5, key + ".roughness");
+      k.roughness = net_.headloss == HeadLossFormula::DarcyWeisbach ? rough * 1e-3 * hf_ : rough;
+      auto set_status = [&](const std::string& s) {
+        if (match(s, "CV")) k.kind = LinkKind::CVPipe;
+        else if (match(s, "CLOSED")) k.status = LinkStatus::Closed;
+        else if (match(s, "OPEN")) k.status = LinkStatus::Open;
+        else return false;
+        return true;
+      };
+      if (l.tok.size() == 7) {
+        if (!set_status(l.tok[6])) k.minor_loss = num(l, 6, key + ".minor-loss");
+      } else if (l.tok.size() >= 8) {
+        k.minor_loss = num(l, 6, key + ".minor-loss");
+        if (!set_status(l.tok[7])) fail(l, key + ".status", "got '" + l.tok[7] + "', expected OPEN, CLOSED or CV");
+      }
+      if (!(k.length > 0)) problem(l, key + ".length", "must be > 0");
+      if (!(k.diameter > 0)) problem(l, key + ".diameter", "must be > 0");
+      if (!(k.roughness > 0) && net_.headloss == HeadLossFormula::HazenWilliams) problem(l, key + ".roughness", "H-W C must be > 0");
+      if (k.roughness < 0) problem(l, key + ".roughness", "must be >= 0");
+      k.loc = loc(l);
+      add_link(std::move(k), l);
+    }
+  }
+
+  void pumps() {
+    for (const auto& l : sec("PUMPS")) {
+      need(l, 4, "PUMPS", "ID node1 node2 HEAD curve | POWER value [SPEED s] [PATTERN p]");
+      NetLink k;
+      k.id = l.tok[0];
+      const std::string key = "PUMPS." + k.id;
+      k.kind = LinkKind::Pump;
+      k.from = node_ref(l, 1, key + ".node1");
+      k.to = node_ref(l, 2, key + ".node2");
+      k.setting = 1.0;
+      k.has_setting = true;
+      bool have_curve = false;
+      for (std::size_t i = 3; i < l.tok.size(); i += 2) {
+        if (i + 1 >= l.tok.size()) fail(l, key, "keyword '" + l.tok[i] + "' has no value");
+        const std::string kw = upper(l.tok[i]);
+        if (match(kw, "HEAD")) {
+          const int c = curve_ref(l, l.tok[i + 1], key + ".HEAD");
+          set_pump_curve(k, c, l, key);
+          have_curve = true;
+        } else if (match(kw, "POWER")) {
+          const double p = num(l, i + 1, key + ".POWER");
+          if (!(p > 0)) fail(l, key + ".POWER", "must be > 0");
+          k.pump_type = PumpType::ConstPower;
+          k.power = us_ ? p * kWattPerHp : p * 1000.0;
+          k.design_flow = kFt3;  // EPANET Q0 = 1 cfs
+          k.shutoff_head = 1e30;
+          have_curve = true;
+        } else if (match(kw, "SPEED")) {
+          k.setting = num(l, i + 1, key + ".SPEED");
+          if (k.setting < 0) fail(l, key + ".SPEED", "must be >= 0");
+          if (k.setting == 0) k.status = LinkStatus::Closed;
+        } else if (match(kw, "PATTERN")) {
+          k.speed_pattern = pattern_ref(l, l.tok[i + 1], key + ".PATTERN");
+        } else {
+          fail(l, key, "got '" + l.tok[i] + "', expected HEAD, POWER, SPEED or PATTERN");
+        }
+      }
+      if (!have_curve) fail(l, key, "a pump needs a HEAD curve or a POWER value");
+      k.loc = loc(l);
+      add_link(std::move(k), l);
+    }
+  }
+
+  void set_pump_curve(NetLink& k, int c, const Line& l, const std::string& key) {
+    std::vector<std::pair<double, double>> pts;
+    for (auto [x, y] : net_.curves[c].points) pts.emplace_back(Q(x), H(y));
+    const bool zero_first = !pts.empty() && pts[0].first == 0.0;
+    if (pts.size() == 1 || (pts.size() == 3 && zero_first)) {
+      try {
+        k.curve = fit_pump_curve(pts);
+      } catch (const std::invalid_argument& e) {
+        fail(curve_line_.at(net_.curves[c].id), "CURVES." + net_.curves[c].id, std::string(e.what()) + " (used by pump " + k.id + ")");
+      }
+      k.pump_type = PumpType::PowerFunc;
+      k.shutoff_head = k.curve.h0;
+      k.design_flow = pts.size() == 1 ? pts[0].first : pts[1].first;
+    } else if (pts.size() >= 2) {
+      // EPANET CUSTOM curve: piecewise linear, heads must fall (error 227 otherwise).
+      for (std::size_t i = 1; i < pts.size(); ++i)
+        if (!(pts[i].second < pts[i - 1].second) || !(pts[i].first > pts[i - 1].first))
+          fail(curve_line_.at(net_.curves[c].id), "CURVES." + net_.curves[c].id,
+               "pump curve must have rising flows and falling heads (used by pump " + k.id + ")");
+      k.pump_type = PumpType::Custom;
+      k.head_curve = static_cast<int>(net_.curves.size());
+      net_.curves.push_back({net_.curves[c].id + "#pump:" + k.id, pts});
+      k.shutoff_head = pts[0].second;
+      k.design_flow = 0.5 * (pts.front().first + pts.back().first);
+    } else {
+      fail(l, key, "pump curve '" + net_.curves[c].id + "' has no points");
+    }
+  }
+
+  void valves() {
+    for (const auto& l : sec("VALVES")) {
+      need(l, 6, "VALVES", "ID node1 node2 diameter type setting [minor-loss]");
+      NetLink k;
+      k.id = l.tok[0];
+      const std::string key = "VALVES." + k.id;
+      k.from = node_ref(l, 1, key + ".node1");
+      k.to = node_ref(l, 2, key + ".node2");
+      k.diameter = Dia(num(l, 3, key + ".diameter"));
+      const std::string type = upper(l.tok[4]);
+      k.has_setting = true;
+      k.status = LinkStatus::Active;
+      if (type == "PRV" || type == "PSV" || type == "PBV") {
+        k.kind = type == "PRV" ? LinkKind::PRV : type == "PSV" ? LinkKind::PSV : LinkKind::PBV;
+        k.setting = P(num(l, 5, key + ".setting"));
+      } else if (type == "FCV") {
+        k.kind = LinkKind::FCV;
+        k.setting = Q(num(l, 5, key + ".setting"));
+      } else if (type == "TCV") {
+        k.kind = LinkKind::TCV;
+        k.setting = num(l, 5, key + ".setting");
+      } else if (type == "GPV") {
+        k.kind = LinkKind::GPV;
+        const int c = curve_ref(l, l.tok[5], key + ".setting");
+        std::vector<std::pair<double, double>> pts;
+        for (auto [x, y] : net_.curves[c].points) pts.emplace_back(Q(x), H(y));
+        k.setting = static_cast<double>(net_.curves.size());
+        net_.curves.push_back({net_.curves[c].id + "#gpv:" + k.id, pts});
+        k.status = LinkStatus::Open;
+      } else {
+        fail(l, key + ".type", "got '" + l.tok[4] + "', expected PRV, PSV, PBV, FCV, TCV or GPV");
+      }
+      if (l.tok.size() >= 7) k.minor_loss = num(l, 6, key + ".minor-loss");
+      if (!(k.diameter > 0)) problem(l, key + ".diameter", "must be > 0");
+      if (k.from == k.to) fail(l, key, "a valve cannot start and end at the same node");
+      k.loc = loc(l);
+      add_link(std::move(k), l);
+    }
+    // EPANET rule (validate.c): a PRV/PSV/FCV cannot be connected directly to a reservoir or tank on
+    // its controlled side; not enforced here, the solver reports a singular system instead.
+  }
+
+  void demands() {
+    std::set<int> replaced;
+    for (const auto& l : sec("DEMANDS")) {
+      need(l, 2, "DEMANDS", "junction-ID demand [pattern] [;category]");
+      const int n = node_ref(l, 0, "DEMANDS");
+      auto& node = net_.nodes[n];
+      if (node.kind != NodeKind::Junction) fail(l, "DEMANDS." + node.id, "demands can only be given for junctions");
+      if (!replaced.count(n)) {  // EPANET 2.2: [DEMANDS] replaces the [JUNCTIONS] demand
+        node.demands.clear();
+        replaced.insert(n);
+      }
+      Demand d;
+      d.base = Q(num(l, 1, "DEMANDS." + node.id));
+      d.pattern = l.tok.size() >= 3 ? pattern_ref(l, l.tok[2], "DEMANDS." + node.id + ".pattern") : default_pattern();
+      node.demands.push_back(d);
+    }
+  }
+
+  void status() {
+    for (const auto& l : sec("STATUS")) {
+      need(l, 2, "STATUS", "link-ID OPEN|CLOSED|setting");
+      const int k = link_ref(l, 0, "STATUS");
+      auto& link = net_.links[k];
+      const std::string key = "STATUS." + link.id;
+      const std::string s = upper(l.tok[1]);
+      const bool open = match(s, "OPEN"), closed = match(s, "CLOSED");
+      if (link.kind == LinkKind::CVPipe) {
+        problem(l, key, "the status of a check-valve pipe cannot be set");
+        continue;
+      }
+      if (open || closed) {
+        link.status = open ? LinkStatus::Open : LinkStatus::Closed;
+        if (link.kind == LinkKind::Pump) link.setting = open ? 1.0 : 0.0;
+        else if (link.kind != LinkKind::Pipe && link.kind != LinkKind::GPV) link.has_setting = false;
+      } else {
+        const double v = num(l, 1, key);
+        if (link.kind == LinkKind::Pipe) fail(l, key, "a pipe's status is OPEN or CLOSED");
+        set_setting(link, v, l, key, link.status, link.setting, link.has_setting);
+      }
+    }
+  }
+
+  // A numeric setting for link k (from [STATUS] or a control), in file units.
+  void set_setting(const NetLink& link, double v, const Line& l, const std::string& key, LinkStatus& st, double& setting,
+                   bool& has) {
+    has = true;
+    switch (link.kind) {
+      case LinkKind::Pump:
+        if (v < 0) fail(l, key, "pump speed must be >= 0");
+        setting = v;
+        st = v > 0 ? LinkStatus::Open : LinkStatus::Closed;
+        break;
+      case LinkKind::PRV:
+      case LinkKind::PSV:
+      case LinkKind::PBV:
+        setting = P(v);
+        st = LinkStatus::Active;
+        break;
+      case LinkKind::FCV:
+        setting = Q(v);
+        st = LinkStatus::Active;
+        break;
+      case LinkKind::TCV:
+        setting = v;
+        st = LinkStatus::Active;
+        break;
+      default:
+        fail(l, key, "this link takes no numeric setting");
+    }
+  }
+
+  void controls() {
+    for (const auto& l : sec("CONTROLS")) {
+      const auto& t = l.tok;
+      if (t.size() < 6 || !match(t[0], "LINK"))
+        fail(l, "CONTROLS", "expected LINK id status|setting AT TIME t | AT CLOCKTIME t [AM|PM] | IF NODE id ABOVE|BELOW value");
+      Control c;
+      c.link = link_ref(l, 1, "CONTROLS");
+      const auto& link = net_.links[c.link];
+      const std::string key = "CONTROLS." + link.id;
+      const std::string s = upper(t[2]);
+      if (match(s, "OPEN") || match(s, "CLOSED")) {
+        const bool open = match(s, "OPEN");
+        c.status = open ? LinkStatus::Open : LinkStatus::Closed;
+        if (link.kind == LinkKind::Pump) {
+          c.setting = open ? 1.0 : 0.0;
+          c.has_setting = true;
+        } else if (link.kind == LinkKind::GPV) {
+          c.setting = link.setting;
+          c.has_setting = true;
+        }
+      } else {
+        if (link.kind == LinkKind::Pipe || link.kind == LinkKind::CVPipe) fail(l, key, "a pipe control sets OPEN or CLOSED");
+        set_setting(link, num(l, 2, key + ".setting"), l, key, c.status, c.setting, c.has_setting);
+      }
+      if (match(t[3], "AT")) {
+        if (match(t[4], "TIME")) {
+          c.kind = ControlKind::AtTime;
+          c.time = parse_time(*this, l, 5, key + ".time");
+        } else if (match(t[4], "CLOCKTIME")) {
+          c.kind = ControlKind::AtClockTime;
+          c.time = parse_time(*this, l, 5, key + ".clocktime") % 86400;
+        } else {
+          fail(l, key, "got '" + t[4] + "' after AT, expected TIME or CLOCKTIME");
+        }
+      } else if (match(t[3], "IF")) {
+        if (t.size() < 8 || !match(t[4], "NODE")) fail(l, key, "expected IF NODE id ABOVE|BELOW value");
+        c.node = node_ref(l, 5, key + ".node");
+        const auto& node = net_.nodes[c.node];
+        if (match(t[6], "ABOVE")) c.kind = ControlKind::LevelAbove;
+        else if (match(t[6], "BELOW")) c.kind = ControlKind::LevelBelow;
+        else fail(l, key, "got '" + t[6] + "', expected ABOVE or BELOW");
+        const double v = num(l, 7, key + ".value");
+        // EPANET: tank -> level above the bottom; junction -> pressure; reservoir -> (level) head
+        if (node.kind == NodeKind::Junction) c.grade = node.elevation + P(v);
+        else c.grade = node.elevation + H(v);
+      } else {
+        fail(l, key, "got '" + t[3] + "', expected AT or IF");
+      }
+      c.loc = loc(l);
+      net_.controls.push_back(c);
+    }
+  }
+
+  void refusals() {
+    for (const auto& l : sec("EMITTERS")) {
+      if (l.tok.size() >= 2 && num(l, 1, "EMITTERS") != 0.0)
+        problem(l, "EMITTERS." + l.tok[0], "emitters (pressure-dependent outflow) are not supported");
+    }
+    if (!sec("RULES").empty()) problem(sec("RULES").front(), "RULES", "rule-based controls ([RULES]) are not supported; use simple [CONTROLS]");
+    if (!sec("LEAKAGE").empty()) problem(sec("LEAKAGE").front(), "LEAKAGE", "pipe leakage is not supported");
+  }
+
+  void finish() {
+    if (net_.nodes.empty()) add_problem(0, 0, "", "the network has no nodes");
+    bool fixed = false;
+    for (const auto& n : net_.nodes) fixed |= n.kind != NodeKind::Junction;
+    if (!net_.nodes.empty() && !fixed)
+      add_problem(0, 0, "", "the network has no reservoir or tank (no fixed head): heads are undetermined");
+  }
+
+  std::string name_;
+  Network net_;
+  std::vector<std::string> warnings_;
+  std::vector<InputProblem> problems_;
+  std::map<std::string, std::vector<Line>> sections_;
+  std::map<std::string, int> pending_skip_;
+  std::map<std::string, int> pattern_index_, curve_index_;
+  std::map<std::string, Line> curve_line_;
+  std::set<int> volume_curves_;
+  std::string default_pattern_ = "1";
+  int unit_line_ = 0;
+  bool us_ = true;
+  double qf_ = 1.0, hf_ = 1.0, pf_ = 1.0;
+};
+
+}  // namespace
+
+InpResult parse_inp(const std::string& text, const std::string& name) { return Reader(name).run(text); }
+
+InpResult read_inp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot open EPANET input file '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw IoError("cannot read EPANET input file '" + path + "'");
+  return parse_inp(ss.str(), path);
+}
+
+}  // namespace caspflow::inputs::epanet

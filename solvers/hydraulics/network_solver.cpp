@@ -1,0 +1,725 @@
+#include "solvers/hydraulics/network_solver.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+#include <kinsol/kinsol.h>
+#include <nvector/nvector_serial.h>
+#include <sunlinsol/sunlinsol_klu.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+
+#include "model/errors.hpp"
+#include "solvers/hydraulics/sundials_raii.hpp"
+
+namespace caspflow::solvers {
+
+using namespace caspflow::hydraulics;
+
+namespace {
+// EPANET's internal constants (ft, cfs) expressed in SI.
+constexpr double kFt = 0.3048;
+constexpr double kFt3 = kFt * kFt * kFt;
+constexpr double kHeadPerFlow = kFt / kFt3;     // (ft/cfs) -> (m per m3/s)
+constexpr double kCBig = 1e8 * kHeadPerFlow;    // closed-link resistance
+constexpr double kCSmall = 1e-6 * kHeadPerFlow; // open valve without minor loss
+constexpr double kRQtol = 1e-7 * kHeadPerFlow;  // smallest head-loss gradient
+constexpr double kHtol = 0.0005 * kFt;          // status head tolerance
+constexpr double kQtol = 0.0001 * kFt3;         // status flow tolerance
+constexpr double kGEpanet = 32.2 * kFt;         // EPANET's g
+constexpr double kMinorEpanet = 0.02517;        // EPANET 8/(g pi^2) in ft, cfs
+}  // namespace
+
+const char* to_string(LinkState s) {
+  switch (s) {
+    case LinkState::XHead: return "closed (head above shutoff)";
+    case LinkState::TempClosed: return "temporarily closed";
+    case LinkState::Closed: return "closed";
+    case LinkState::Open: return "open";
+    case LinkState::Active: return "active";
+    case LinkState::XFlow: return "open (flow above max)";
+    case LinkState::XFcv: return "open (cannot deliver flow)";
+    case LinkState::XPressure: return "open (cannot deliver pressure)";
+  }
+  return "?";
+}
+
+struct NetworkSolver::Impl {
+  const Network& net;
+  SolverOptions opt;
+  int nn = 0, nl = 0, nj = 0, n = 0;
+  std::vector<int> jpos;           // node -> unknown index of its head, -1 if fixed
+  std::vector<int> junction_nodes; // unknown index -> node
+  // per-link constants
+  std::vector<double> r_hw, km;    // HW resistance (SI), minor-loss coefficient h = km Q|Q|
+  double g = kGravity;
+  // CSR pattern
+  std::vector<sunindextype> rowptr, colind;
+  std::vector<int> pos_hf, pos_ht, pos_q;  // data positions in link rows (-1 if absent)
+  std::vector<std::vector<std::pair<int, int>>> node_links;  // junction -> (link, +1 in / -1 out)
+  std::vector<int> node_row_pos;   // data position of each (junction, link) entry, flattened
+  std::vector<int> node_row_start;
+  double qscale = 1.0, hscale = 1.0;
+  // SUNDIALS objects, declared in creation order
+  SunContext ctx;
+  SunVector u, uscale, fscale;
+  SunMatrix J;
+  SunLinSol LS;
+  KinsolMem kin;
+  // Current problem (set in solve)
+  HydState* st = nullptr;
+  std::vector<double> history;
+  std::string kin_message;
+  int nfev = 0;
+
+  Impl(const Network& nw, SolverOptions o) : net(nw), opt(o) {
+    nn = static_cast<int>(net.nodes.size());
+    nl = static_cast<int>(net.links.size());
+    jpos.assign(nn, -1);
+    for (int i = 0; i < nn; ++i)
+      if (net.nodes[i].kind == NodeKind::Junction) {
+        jpos[i] = nj++;
+        junction_nodes.push_back(i);
+      }
+    n = nj + nl;
+    const bool epanet = opt.friction == FrictionMode::Epanet;
+    g = epanet ? kGEpanet : kGravity;
+    r_hw.assign(nl, 0.0);
+    km.assign(nl, 0.0);
+    for (int k = 0; k < nl; ++k) {
+      const auto& L = net.links[k];
+      const double d = L.diameter;
+      if (d > 0) {
+        // Minor loss K v^2/2g = 8K/(g pi^2 d^4) Q^2; EPANET uses 0.02517 K/d^4 in ft, cfs.
+        km[k] = epanet ? kMinorEpanet * L.minor_loss / std::pow(d / kFt, 4) * kFt / (kFt3 * kFt3)
+                       : 8.0 * L.minor_loss / (g * M_PI * M_PI * std::pow(d, 4));
+      }
+      if ((L.kind == LinkKind::Pipe || L.kind == LinkKind::CVPipe) && net.headloss == HeadLossFormula::HazenWilliams) {
+        // EPANET resistcoeff(): R = 4.727 L / C^1.852 / d^4.871 (ft, cfs) -> SI.
+        const double r_us = 4.727 * (L.length / kFt) / std::pow(L.roughness, 1.852) / std::pow(d / kFt, 4.871);
+        r_hw[k] = kFt * r_us / std::pow(kFt3, 1.852);
+      }
+    }
+    // Flow scale for residual scaling: total demand, or a nominal 1 ft/s through the largest pipe.
+    double qd = 0.0, amax = 0.0;
+    for (const auto& nd : net.nodes)
+      for (const auto& dm : nd.demands) qd += std::abs(dm.base);
+    for (const auto& L : net.links) amax = std::max(amax, 0.25 * M_PI * L.diameter * L.diameter);
+    qscale = std::max({qd * net.demand_multiplier, amax * kFt, 1e-6});
+    build_pattern();
+    setup_kinsol();
+  }
+
+  void build_pattern() {
+    node_links.assign(nj, {});
+    for (int k = 0; k < nl; ++k) {
+      const auto& L = net.links[k];
+      if (jpos[L.from] >= 0) node_links[jpos[L.from]].push_back({k, -1});
+      if (jpos[L.to] >= 0) node_links[jpos[L.to]].push_back({k, +1});
+    }
+    rowptr.assign(n + 1, 0);
+    colind.clear();
+    pos_hf.assign(nl, -1);
+    pos_ht.assign(nl, -1);
+    pos_q.assign(nl, -1);
+    // Link rows 0..nl-1: columns (head of from, head of to, own flow), sorted.
+    for (int k = 0; k < nl; ++k) {
+      const auto& L = net.links[k];
+      std::vector<std::pair<int, int>> cols;  // (col, which: 0 hf, 1 ht, 2 q)
+      if (jpos[L.from] >= 0) cols.push_back({jpos[L.from], 0});
+      if (jpos[L.to] >= 0) cols.push_back({jpos[L.to], 1});
+      cols.push_back({nj + k, 2});
+      std::sort(cols.begin(), cols.end());
+      for (auto [c, w] : cols) {
+        const int p = static_cast<int>(colind.size());
+        (w == 0 ? pos_hf : w == 1 ? pos_ht : pos_q)[k] = p;
+        colind.push_back(c);
+      }
+      rowptr[k + 1] = static_cast<sunindextype>(colind.size());
+    }
+    // Junction rows nl..nl+nj-1: flows of incident links.
+    node_row_start.assign(nj + 1, 0);
+    for (int j = 0; j < nj; ++j) {
+      auto& v = node_links[j];
+      std::sort(v.begin(), v.end());
+      node_row_start[j] = static_cast<int>(colind.size());
+      for (auto [k, sgn] : v) colind.push_back(nj + k);
+      rowptr[nl + j + 1] = static_cast<sunindextype>(colind.size());
+    }
+    node_row_start[nj] = static_cast<int>(colind.size());
+  }
+
+  static int residual_cb(N_Vector uu, N_Vector ff, void* ud) {
+    auto* self = static_cast<Impl*>(ud);
+    try {
+      self->residual(N_VGetArrayPointer(uu), N_VGetArrayPointer(ff));
+      return 0;
+    } catch (...) {
+      return -1;
+    }
+  }
+  static int jac_cb(N_Vector uu, N_Vector, SUNMatrix Jm, void* ud, N_Vector, N_Vector) {
+    auto* self = static_cast<Impl*>(ud);
+    try {
+      self->jacobian(N_VGetArrayPointer(uu), Jm);
+      return 0;
+    } catch (...) {
+      return -1;
+    }
+  }
+  static void err_cb(int, const char*, const char* function, char* msg, void* ud) {
+    auto* self = static_cast<Impl*>(ud);
+    self->kin_message = std::string(function) + ": " + msg;
+  }
+
+  void setup_kinsol() {
+    ctx = SunContext::create();
+    u = SunVector(N_VNew_Serial(n, ctx.get()));
+    uscale = SunVector(N_VNew_Serial(n, ctx.get()));
+    fscale = SunVector(N_VNew_Serial(n, ctx.get()));
+    if (!u || !uscale || !fscale) throw SolverError("N_VNew_Serial failed");
+    J = SunMatrix(SUNSparseMatrix(n, n, static_cast<sunindextype>(colind.size()), CSR_MAT, ctx.get()));
+    if (!J) throw SolverError("SUNSparseMatrix failed");
+    fill_pattern(J.get());
+    LS = SunLinSol(SUNLinSol_KLU(u.get(), J.get(), ctx.get()));
+    if (!LS) throw SolverError("SUNLinSol_KLU failed");
+    kin = KinsolMem(KINCreate(ctx.get()));
+    if (!kin) throw SolverError("KINCreate failed");
+    sun_check(KINInit(kin.get(), residual_cb, u.get()), "KINInit");
+    sun_check(KINSetUserData(kin.get(), this), "KINSetUserData");
+    sun_check(KINSetErrHandlerFn(kin.get(), err_cb, this), "KINSetErrHandlerFn");
+    sun_check(KINSetLinearSolver(kin.get(), LS.get(), J.get()), "KINSetLinearSolver");
+    sun_check(KINSetJacFn(kin.get(), jac_cb), "KINSetJacFn");
+    sun_check(KINSetFuncNormTol(kin.get(), opt.ftol), "KINSetFuncNormTol");
+    sun_check(KINSetScaledStepTol(kin.get(), 1e-15), "KINSetScaledStepTol");
+    sun_check(KINSetNumMaxIters(kin.get(), opt.max_newton), "KINSetNumMaxIters");
+    sun_check(KINSetMaxSetupCalls(kin.get(), 1), "KINSetMaxSetupCalls");
+    sun_check(KINSetMaxNewtonStep(kin.get(), 1e20), "KINSetMaxNewtonStep");
+    sun_check(KINSetPrintLevel(kin.get(), 0), "KINSetPrintLevel");
+    // Scaling: heads in units of hscale (m), flows in units of qscale.
+    double* us = N_VGetArrayPointer(uscale.get());
+    double* fs = N_VGetArrayPointer(fscale.get());
+    for (int i = 0; i < nj; ++i) us[i] = 1.0 / hscale;
+    for (int k = 0; k < nl; ++k) us[nj + k] = 1.0 / qscale;
+    for (int k = 0; k < nl; ++k) fs[k] = 1.0 / hscale;
+    for (int j = 0; j < nj; ++j) fs[nl + j] = 1.0 / qscale;
+  }
+
+  void fill_pattern(SUNMatrix Jm) const {
+    std::copy(rowptr.begin(), rowptr.end(), SUNSparseMatrix_IndexPointers(Jm));
+    std::copy(colind.begin(), colind.end(), SUNSparseMatrix_IndexValues(Jm));
+  }
+
+  // Head of node i given the unknown vector.
+  double H(const double* x, int i) const { return jpos[i] >= 0 ? x[jpos[i]] : st->head[i]; }
+
+  // Valve with open status: minor loss km Q|Q| or a tiny linear resistance (EPANET valvecoeff()).
+  static void valve_open(double Q, double kmv, double& hl, double& dh) {
+    if (kmv > 0.0) {
+      const double q = std::abs(Q);
+      double hg = 2.0 * kmv * q;
+      if (hg < kRQtol) {
+        hg = kRQtol / 2.0;
+        hl = Q * hg;
+      } else {
+        hl = Q * hg / 2.0;
+      }
+      dh = hg;
+    } else {
+      hl = kCSmall * Q;
+      dh = kCSmall;
+    }
+  }
+
+  // Head loss (from -> to) and its derivative for "law" links; returns false if the link row is a
+  // set-point equation instead (active PRV, PSV, FCV, PBV).
+  bool head_loss(int k, double Q, double& hl, double& dh) const {
+    const auto& L = net.links[k];
+    const LinkState s = st->status[k];
+    if (is_closed(s)) {
+      hl = kCBig * Q;
+      dh = kCBig;
+      return true;
+    }
+    const double q = std::abs(Q);
+    switch (L.kind) {
+      case LinkKind::Pipe:
+      case LinkKind::CVPipe: {
+        if (net.headloss == HeadLossFormula::HazenWilliams) {
+          const double r = r_hw[k];
+          double hg = 1.852 * r * std::pow(q, 0.852);
+          double h;
+          if (hg < kRQtol) {
+            hg = kRQtol / 1.852;
+            h = hg * q;
+          } else {
+            h = hg * q / 1.852;
+          }
+          if (km[k] > 0) {
+            h += km[k] * q * q;
+            hg += 2.0 * km[k] * q;
+          }
+          hl = Q < 0 ? -h : h;
+          dh = hg;
+        } else {
+          auto [h, d] = head_loss_darcy_dq(Q, L.length, L.diameter, L.roughness, net.viscosity, 0.0, opt.friction, g);
+          hl = h + km[k] * Q * q;
+          dh = d + 2.0 * km[k] * q;
+        }
+        return true;
+      }
+      case LinkKind::Pump: {
+        const double sp = st->setting[k];
+        if (sp == 0.0) {
+          hl = kCBig * Q;
+          dh = kCBig;
+          return true;
+        }
+        if (L.pump_type == PumpType::PowerFunc) {
+          const double h0 = sp * sp * L.curve.h0;
+          double nexp = L.curve.n;
+          if (std::abs(nexp - 1.0) < 1e-6) nexp = 1.0;
+          const double r = L.curve.r * std::pow(sp, 2.0 - nexp);
+          if (nexp != 1.0) {
+            double hg = nexp * r * std::pow(q, nexp - 1.0);
+            if (hg < kRQtol) {
+              hg = kRQtol;
+              hl = -h0 + hg * Q;
+            } else {
+              hl = -h0 + hg * Q / nexp;
+            }
+            dh = hg;
+          } else {
+            hl = -h0 + r * Q;
+            dh = r;
+          }
+        } else if (L.pump_type == PumpType::Custom) {
+          const auto& pts = net.curves[L.head_curve].points;
+          const double x = q / sp;
+          std::size_t k2 = 0;
+          while (k2 < pts.size() && pts[k2].first < x) ++k2;
+          if (k2 == 0) k2 = 1;
+          else if (k2 == pts.size()) --k2;
+          const std::size_t k1 = k2 - 1;
+          const double slope = (pts[k2].second - pts[k1].second) / (pts[k2].first - pts[k1].first);
+          const double h0 = pts[k1].second - slope * pts[k1].first;
+          hl = -h0 * sp * sp - slope * sp * Q;
+          dh = -slope * sp;
+        } else {  // constant power: gain = Kp s^3 / Q (EPANET: 8.814 hp / cfs ft)
+          const double Kp = kFt * 8.814 * (L.power / 745.7) * kFt3 * sp * sp * sp;
+          const double qq = std::max(Q, 1e-6 * kFt3);
+          const double hg = Kp / (qq * qq);
+          if (hg > kCBig) {
+            hl = kCBig * Q;
+            dh = kCBig;
+          } else if (hg < kCSmall) {
+            hl = kCSmall * Q;
+            dh = kCSmall;
+          } else {
+            hl = -Kp / qq;
+            dh = hg;
+          }
+        }
+        return true;
+      }
+      case LinkKind::PRV:
+      case LinkKind::PSV:
+      case LinkKind::FCV:
+        if (st->has_setting[k] && s == LinkState::Active) return false;
+        valve_open(Q, km[k], hl, dh);
+        return true;
+      case LinkKind::PBV:
+        if (st->has_setting[k] && st->setting[k] != 0.0 && !(km[k] * Q * Q > st->setting[k])) return false;
+        valve_open(Q, km[k], hl, dh);
+        return true;
+      case LinkKind::TCV: {
+        double kmv = km[k];
+        if (st->has_setting[k]) {
+          const double d = L.diameter;
+          kmv = opt.friction == FrictionMode::Epanet
+                    ? kMinorEpanet * st->setting[k] / std::pow(d / kFt, 4) * kFt / (kFt3 * kFt3)
+                    : 8.0 * st->setting[k] / (g * M_PI * M_PI * std::pow(d, 4));
+        }
+        valve_open(Q, kmv, hl, dh);
+        return true;
+      }
+      case LinkKind::GPV: {
+        const auto& pts = net.curves[static_cast<int>(std::lround(st->setting[k]))].points;
+        const double x = std::max(q, 1e-12);
+        std::size_t k2 = 0;
+        while (k2 < pts.size() && pts[k2].first < x) ++k2;
+        if (k2 == 0) k2 = 1;
+        else if (k2 == pts.size()) --k2;
+        const std::size_t k1 = k2 - 1;
+        const double r = std::max((pts[k2].second - pts[k1].second) / (pts[k2].first - pts[k1].first), 1e-12);
+        const double h0 = pts[k1].second - r * pts[k1].first;
+        hl = (h0 + r * x) * (Q < 0 ? -1.0 : 1.0);
+        dh = r;
+        return true;
+      }
+    }
+    return true;
+  }
+
+  void residual(const double* x, double* f) {
+    ++nfev;
+    const double* Q = x + nj;
+    for (int k = 0; k < nl; ++k) {
+      const auto& L = net.links[k];
+      double hl = 0, dh = 0;
+      if (head_loss(k, Q[k], hl, dh)) {
+        f[k] = H(x, L.from) - H(x, L.to) - hl;
+      } else {
+        const double set = st->setting[k];
+        switch (L.kind) {
+          case LinkKind::PRV: f[k] = H(x, L.to) - (net.nodes[L.to].elevation + set); break;
+          case LinkKind::PSV: f[k] = H(x, L.from) - (net.nodes[L.from].elevation + set); break;
+          case LinkKind::FCV: f[k] = (Q[k] - set) * (hscale / qscale); break;
+          case LinkKind::PBV: f[k] = H(x, L.from) - H(x, L.to) - set; break;
+          default: f[k] = 0.0;
+        }
+      }
+    }
+    for (int j = 0; j < nj; ++j) {
+      double s = -st->demand[junction_nodes[j]];
+      for (auto [k, sg] : node_links[j]) s += sg * Q[k];
+      f[nl + j] = s;
+    }
+    // Record the scaled max-norm for the iteration history.
+    double m = 0.0;
+    for (int k = 0; k < nl; ++k) m = std::max(m, std::abs(f[k]) / hscale);
+    for (int j = 0; j < nj; ++j) m = std::max(m, std::abs(f[nl + j]) / qscale);
+    history.push_back(m);
+  }
+
+  void jacobian(const double* x, SUNMatrix Jm) {
+    fill_pattern(Jm);
+    double* a = SUNSparseMatrix_Data(Jm);
+    std::fill(a, a + colind.size(), 0.0);
+    const double* Q = x + nj;
+    for (int k = 0; k < nl; ++k) {
+      const auto& L = net.links[k];
+      double hl = 0, dh = 0;
+      if (head_loss(k, Q[k], hl, dh)) {
+        if (pos_hf[k] >= 0) a[pos_hf[k]] = 1.0;
+        if (pos_ht[k] >= 0) a[pos_ht[k]] = -1.0;
+        a[pos_q[k]] = -dh;
+      } else {
+        switch (L.kind) {
+          case LinkKind::PRV: if (pos_ht[k] >= 0) a[pos_ht[k]] = 1.0; break;
+          case LinkKind::PSV: if (pos_hf[k] >= 0) a[pos_hf[k]] = 1.0; break;
+          case LinkKind::FCV: a[pos_q[k]] = hscale / qscale; break;
+          case LinkKind::PBV:
+            if (pos_hf[k] >= 0) a[pos_hf[k]] = 1.0;
+            if (pos_ht[k] >= 0) a[pos_ht[k]] = -1.0;
+            break;
+          default: break;
+        }
+      }
+    }
+    for (int j = 0; j < nj; ++j) {
+      int p = node_row_start[j];
+      for (auto [k, sg] : node_links[j]) a[p++] = sg;
+    }
+  }
+
+  // ------------------------------------------------------------------ status logic (EPANET)
+  LinkState cvstatus(LinkState s, double dh, double q) const {
+    if (std::abs(dh) > kHtol) {
+      if (dh < -kHtol) return LinkState::Closed;
+      if (q < -kQtol) return LinkState::Closed;
+      return LinkState::Open;
+    }
+    if (q < -kQtol) return LinkState::Closed;
+    return s;
+  }
+
+  bool valvestatus(HydState& s) const {
+    bool change = false;
+    for (int k = 0; k < nl; ++k) {
+      const auto& L = net.links[k];
+      if (!s.has_setting[k]) continue;
+      if (L.kind != LinkKind::PRV && L.kind != LinkKind::PSV) continue;
+      const LinkState old = s.status[k];
+      const double h1 = s.head[L.from], h2 = s.head[L.to], q = s.flow[k];
+      const double hml = km[k] * q * q;
+      LinkState st2 = old;
+      if (L.kind == LinkKind::PRV) {
+        const double hset = net.nodes[L.to].elevation + s.setting[k];
+        switch (old) {
+          case LinkState::Active:
+            if (q < -kQtol) st2 = LinkState::Closed;
+            else if (h1 - hml < hset - kHtol) st2 = LinkState::Open;
+            break;
+          case LinkState::Open:
+            if (q < -kQtol) st2 = LinkState::Closed;
+            else if (h2 >= hset + kHtol) st2 = LinkState::Active;
+            break;
+          case LinkState::Closed:
+            if (h1 >= hset + kHtol && h2 < hset - kHtol) st2 = LinkState::Active;
+            else if (h1 < hset - kHtol && h1 > h2 + kHtol) st2 = LinkState::Open;
+            break;
+          case LinkState::XPressure:
+            if (q < -kQtol) st2 = LinkState::Closed;
+            break;
+          default: break;
+        }
+      } else {
+        const double hset = net.nodes[L.from].elevation + s.setting[k];
+        switch (old) {
+          case LinkState::Active:
+            if (q < -kQtol) st2 = LinkState::Closed;
+            else if (h2 + hml > hset + kHtol) st2 = LinkState::Open;
+            break;
+          case LinkState::Open:
+            if (q < -kQtol) st2 = LinkState::Closed;
+            else if (h1 < hset - kHtol) st2 = LinkState::Active;
+            break;
+          case LinkState::Closed:
+            if (h2 > hset + kHtol && h1 > h2 + kHtol) st2 = LinkState::Open;
+            else if (h1 >= hset + kHtol && h1 > h2 + kHtol) st2 = LinkState::Active;
+            break;
+          case LinkState::XPressure:
+            if (q < -kQtol) st2 = LinkState::Closed;
+            break;
+          default: break;
+        }
+      }
+      // An active PRV/PSV whose controlled node has a fixed head cannot hold its set point
+      // (EPANET badvalve()): keep it open.
+      if (st2 == LinkState::Active && jpos[L.kind == LinkKind::PRV ? L.to : L.from] < 0) st2 = LinkState::XPressure;
+      if (st2 != old) {
+        s.status[k] = st2;
+        change = true;
+      }
+    }
+    return change;
+  }
+
+  void tanklinkstatus(HydState& s, int k) const {
+    const auto& L = net.links[k];
+    if (is_closed(s.status[k])) return;
+    int n1 = L.from, n2 = L.to;
+    double q = s.flow[k];
+    if (net.nodes[n1].kind != NodeKind::Tank) {
+      if (net.nodes[n2].kind != NodeKind::Tank) return;
+      std::swap(n1, n2);
+      q = -q;
+    }
+    if (net.nodes[n2].kind == NodeKind::Tank) return;  // tank-to-tank links: not modelled specially
+    const auto& T = net.nodes[n1];
+    const double hmax = T.elevation + T.max_level, hmin = T.elevation + T.min_level;
+    const double h = s.head[n1] - s.head[n2];
+    if (s.head[n1] >= hmax - kHtol && !T.can_overflow) {
+      if (L.kind == LinkKind::Pump) {
+        if (L.to == n1) s.status[k] = LinkState::TempClosed;
+      } else if (cvstatus(LinkState::Open, h, q) == LinkState::Closed) {
+        s.status[k] = LinkState::TempClosed;
+      }
+    }
+    if (s.head[n1] <= hmin + kHtol) {
+      if (L.kind == LinkKind::Pump) {
+        if (L.from == n1) s.status[k] = LinkState::TempClosed;
+      } else if (cvstatus(LinkState::Closed, h, q) == LinkState::Open) {
+        s.status[k] = LinkState::TempClosed;
+      }
+    }
+  }
+
+  bool linkstatus(HydState& s) const {
+    bool change = false;
+    for (int k = 0; k < nl; ++k) {
+      const auto& L = net.links[k];
+      const double dh = s.head[L.from] - s.head[L.to];
+      const LinkState old = s.status[k];
+      if (old == LinkState::XHead || old == LinkState::TempClosed) s.status[k] = LinkState::Open;
+      if (L.kind == LinkKind::CVPipe) s.status[k] = cvstatus(s.status[k], dh, s.flow[k]);
+      if (L.kind == LinkKind::Pump && s.status[k] >= LinkState::Open && s.setting[k] > 0.0) {
+        const double hmax = L.pump_type == PumpType::ConstPower ? 1e300 : s.setting[k] * s.setting[k] * L.shutoff_head;
+        if (-dh > hmax + kHtol) s.status[k] = LinkState::XHead;
+      }
+      if (L.kind == LinkKind::FCV && s.has_setting[k]) {
+        LinkState st2 = old;
+        if (s.head[L.from] - s.head[L.to] < -kHtol) st2 = LinkState::XFcv;
+        else if (s.flow[k] < -kQtol) st2 = LinkState::XFcv;
+        else if (old == LinkState::XFcv && s.flow[k] >= s.setting[k]) st2 = LinkState::Active;
+        s.status[k] = st2;
+      }
+      if (net.nodes[L.from].kind == NodeKind::Tank || net.nodes[L.to].kind == NodeKind::Tank) tanklinkstatus(s, k);
+      if (s.status[k] != old) change = true;
+    }
+    return change;
+  }
+
+  // Controls on junction pressures, applied after a converged solution (EPANET pswitch()).
+  bool pswitch(HydState& s) const {
+    bool any = false;
+    for (const auto& c : net.controls) {
+      if (c.node < 0 || net.nodes[c.node].kind != NodeKind::Junction) continue;
+      bool reset = false;
+      if (c.kind == ControlKind::LevelBelow && s.head[c.node] <= c.grade + kHtol) reset = true;
+      if (c.kind == ControlKind::LevelAbove && s.head[c.node] >= c.grade - kHtol) reset = true;
+      if (!reset) continue;
+      const int k = c.link;
+      const auto& L = net.links[k];
+      bool change = false;
+      const LinkState want = c.status == LinkStatus::Closed ? LinkState::Closed
+                             : c.status == LinkStatus::Active ? LinkState::Active : LinkState::Open;
+      if (L.kind == LinkKind::Pipe || L.kind == LinkKind::CVPipe) change = s.status[k] != want;
+      else if (L.kind == LinkKind::Pump) change = s.setting[k] != c.setting;
+      else change = s.setting[k] != c.setting || s.has_setting[k] != c.has_setting || (!c.has_setting && s.status[k] != want);
+      if (change) {
+        s.status[k] = want;
+        if (L.kind != LinkKind::Pipe && L.kind != LinkKind::CVPipe) {
+          s.setting[k] = c.setting;
+          s.has_setting[k] = c.has_setting;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  // ------------------------------------------------------------------ solve
+  std::string describe_worst(const double* f) const {
+    double worst = -1;
+    int wi = 0;
+    for (int i = 0; i < n; ++i) {
+      const double v = std::abs(f[i]) / (i < nl ? hscale : qscale);
+      if (v > worst) worst = v, wi = i;
+    }
+    std::ostringstream os;
+    if (wi < nl) {
+      const auto& L = net.links[wi];
+      os << "link '" << L.id << "' (" << L.loc.str() << ", status " << to_string(st->status[wi])
+         << "): head balance residual " << f[wi] << " m";
+    } else {
+      const auto& N = net.nodes[junction_nodes[wi - nl]];
+      os << "junction '" << N.id << "' (" << N.loc.str() << "): mass balance residual " << f[wi] << " m3/s";
+    }
+    return os.str();
+  }
+
+  SolveStats solve(HydState& s, double t) {
+    st = &s;
+    SolveStats stats;
+    double* x = N_VGetArrayPointer(u.get());
+    std::vector<std::string> status_trace;
+    for (int pass = 0; pass < opt.max_status_passes; ++pass) {
+      for (int j = 0; j < nj; ++j) x[j] = s.head[junction_nodes[j]];
+      for (int k = 0; k < nl; ++k) x[nj + k] = s.flow[k];
+      // Active PRV/PSV controlling a fixed-head node cannot be active.
+      for (int k = 0; k < nl; ++k) {
+        const auto& L = net.links[k];
+        if (s.status[k] == LinkState::Active && ((L.kind == LinkKind::PRV && jpos[L.to] < 0) || (L.kind == LinkKind::PSV && jpos[L.from] < 0)))
+          s.status[k] = LinkState::XPressure;
+      }
+      history.clear();
+      kin_message.clear();
+      const int flag = KINSol(kin.get(), u.get(), KIN_LINESEARCH, uscale.get(), fscale.get());
+      long nni = 0;
+      KINGetNumNonlinSolvIters(kin.get(), &nni);
+      stats.newton_iterations += static_cast<int>(nni);
+      stats.status_passes = pass + 1;
+      for (int j = 0; j < nj; ++j) s.head[junction_nodes[j]] = x[j];
+      for (int k = 0; k < nl; ++k) s.flow[k] = x[nj + k];
+      std::vector<double> f(n);
+      residual(x, f.data());
+      history.pop_back();
+      double fn = 0;
+      for (int i = 0; i < n; ++i) fn = std::max(fn, std::abs(f[i]) / (i < nl ? hscale : qscale));
+      stats.residual = fn;
+      const bool ok = flag >= 0 && fn <= std::max(opt.ftol * 1e3, 1e-6);
+      if (!ok) {
+        std::ostringstream os;
+        os << "network '" << net.source << "' at t = " << t << " s: Newton (KINSOL) did not converge (flag " << flag;
+        if (!kin_message.empty()) os << ": " << kin_message;
+        os << "); largest residual at " << describe_worst(f.data()) << "; residual history (scaled max-norm per evaluation):";
+        const std::size_t from = history.size() > 12 ? history.size() - 12 : 0;
+        if (from > 0) os << " ...";
+        for (std::size_t i = from; i < history.size(); ++i) os << " " << history[i];
+        throw SolverError(os.str());
+      }
+      bool change = valvestatus(s);
+      change = linkstatus(s) || change;
+      change = pswitch(s) || change;
+      if (!change) {
+        tank_inflows(s);
+        return stats;
+      }
+      if (pass + 5 >= opt.max_status_passes) {
+        std::ostringstream os;
+        for (int k = 0; k < nl; ++k) os << "";
+        status_trace.push_back(os.str());
+      }
+    }
+    std::ostringstream os;
+    os << "network '" << net.source << "' at t = " << t << " s: link statuses keep changing after "
+       << opt.max_status_passes << " status passes (check valves, pumps or control valves cycling):";
+    int shown = 0;
+    for (int k = 0; k < nl && shown < 8; ++k) {
+      const auto& L = net.links[k];
+      if (L.kind != LinkKind::Pipe) {
+        os << " " << L.id << "=" << to_string(s.status[k]);
+        ++shown;
+      }
+    }
+    throw SolverError(os.str());
+  }
+
+  void tank_inflows(HydState& s) const {
+    for (int i = 0; i < nn; ++i)
+      if (net.nodes[i].kind != NodeKind::Junction) s.demand[i] = 0.0;
+    for (int k = 0; k < nl; ++k) {
+      if (is_closed(s.status[k])) continue;
+      const auto& L = net.links[k];
+      if (jpos[L.from] < 0) s.demand[L.from] -= s.flow[k];
+      if (jpos[L.to] < 0) s.demand[L.to] += s.flow[k];
+    }
+  }
+
+  HydState initial_state() const {
+    HydState s;
+    s.head.assign(nn, 0.0);
+    s.flow.assign(nl, 0.0);
+    s.demand.assign(nn, 0.0);
+    s.setting.assign(nl, 0.0);
+    s.has_setting.assign(nl, false);
+    s.status.assign(nl, LinkState::Open);
+    double hsum = 0.0;
+    int hcount = 0;
+    for (int i = 0; i < nn; ++i) {
+      const auto& N = net.nodes[i];
+      if (N.kind == NodeKind::Reservoir) s.head[i] = N.elevation;
+      if (N.kind == NodeKind::Tank) s.head[i] = N.elevation + N.init_level;
+      if (N.kind != NodeKind::Junction) hsum += s.head[i], ++hcount;
+    }
+    for (int i = 0; i < nn; ++i)
+      if (net.nodes[i].kind == NodeKind::Junction) s.head[i] = hcount ? hsum / hcount : net.nodes[i].elevation;
+    for (int k = 0; k < nl; ++k) {
+      const auto& L = net.links[k];
+      s.setting[k] = L.setting;
+      s.has_setting[k] = L.has_setting;
+      s.status[k] = L.status == LinkStatus::Closed ? LinkState::Closed
+                    : L.status == LinkStatus::Active ? LinkState::Active : LinkState::Open;
+      if ((L.kind == LinkKind::PRV || L.kind == LinkKind::PSV || L.kind == LinkKind::FCV) && L.has_setting)
+        s.status[k] = LinkState::Active;
+      if (L.kind == LinkKind::Pump && L.setting == 0.0) s.status[k] = LinkState::Closed;
+      if (is_closed(s.status[k])) s.flow[k] = 1e-6 * kFt3;
+      else if (L.kind == LinkKind::Pump) s.flow[k] = L.setting * L.design_flow;
+      else s.flow[k] = 0.25 * M_PI * L.diameter * L.diameter * kFt;  // 1 ft/s
+    }
+    return s;
+  }
+};
+
+NetworkSolver::NetworkSolver(const Network& net, SolverOptions opt) : impl_(std::make_unique<Impl>(net, opt)) {}
+NetworkSolver::~NetworkSolver() = default;
+NetworkSolver::NetworkSolver(NetworkSolver&&) noexcept = default;
+NetworkSolver& NetworkSolver::operator=(NetworkSolver&&) noexcept = default;
+HydState NetworkSolver::initial_state() const { return impl_->initial_state(); }
+SolveStats NetworkSolver::solve(HydState& s, double t) { return impl_->solve(s, t); }
+const Network& NetworkSolver::network() const { return impl_->net; }
+
+}  // namespace caspflow::solvers
