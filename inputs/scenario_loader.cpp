@@ -393,6 +393,17 @@ class Loader {
         std::string why = ex.what();
         const auto colon = why.find("\": ");
         if (colon != std::string::npos) why = why.substr(colon + 3);
+        // An unknown unit: suggest the closest unit of the dimensions this key accepts.
+        const std::string tag = "unknown unit `";
+        if (why.rfind(tag, 0) == 0) {
+          const std::string unit = why.substr(tag.size(), why.find('`', tag.size()) - tag.size());
+          std::vector<std::string> cands;
+          for (Dim d : dims)
+            for (auto& u : unit_symbols(d)) cands.push_back(u);
+          const std::string near = closest(unit, cands, 2);
+          if (!near.empty()) why = tag + unit + "`; did you mean `" + near + "`?";
+          else why = tag + unit + "`";
+        }
         problem(n, keypath, "found " + describe(n) + " (" + why + "), expected " + expected_dims(dims));
         return std::nullopt;
       }

@@ -141,7 +141,7 @@ TEST_CASE("a wrong unit names the accepted units") {
   std::string t = kMini;
   t.replace(t.find("capacity = \"1 Mt/yr\""), 20, "capacity = \"1.2 Mb\"");
   const std::string m = problems_of(t);
-  CHECK(m.find("legs.a.capacity: found \"1.2 Mb\"") != std::string::npos);
+  CHECK(m.find("legs.a.capacity: found \"1.2 Mb\" (unknown unit `Mb`; did you mean `Mb/d`?)") != std::string::npos);
   CHECK(m.find("expected a flow (m3/s, m3/h, m3/d, bbl/d, b/d, kb/d, kbbl/d, Mb/d, mb/d, Mbbl/d, kg/s, t/h, t/d, "
                "kt/d, t/yr, kt/yr, Mt/yr)") != std::string::npos);
 }
