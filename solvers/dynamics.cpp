@@ -18,7 +18,7 @@ using model::LegKind;
 using model::Scenario;
 
 constexpr double kThetaMass = 1000.0;  ///< kg: stock above which an empty shipper counts as stocked again
-constexpr double kLeftLimit = 1e-3;    ///< s: offset used to evaluate inputs just before a jump
+constexpr double kWindowGuard = 1e-3;  ///< s: inputs are evaluated at least this far inside the current window
 
 /// Everything the CVODE callbacks need; lives on simulate()'s stack.
 struct Engine {
@@ -26,6 +26,14 @@ struct Engine {
   Allocator alloc;
   StateLayout L;
   double t0 = 0;  ///< absolute start (s since epoch); integration variable is t - t0
+  /// The current integration window [win_a, win_b] (integration time) between two stops or events. Every
+  /// input is evaluated strictly inside it, so rounding in t0 + tau (about 2e-7 s at 2025 epoch times) can
+  /// never move an evaluation across a breakpoint of a series or an outage boundary.
+  double win_a = 0, win_b = 0;
+  double eval_time(double tau) const {
+    const double d = std::min(kWindowGuard, 0.25 * (win_b - win_a));
+    return t0 + std::clamp(tau, win_a + d, win_b - d);
+  }
   model::Modes modes;
   std::vector<double> year_start_route;  ///< cumulative route entry at the start of the current year
   std::vector<int> tanker_legs, plug_legs, storage_nodes;
@@ -96,7 +104,7 @@ struct Engine {
   }
 
   void rhs(double tau, const double* y, double* yd) {
-    const auto r = solve_at(t0 + tau, y);
+    const auto r = solve_at(eval_time(tau), y);
     std::fill(yd, yd + L.size, 0.0);
     const size_t NS = static_cast<size_t>(L.ns);
     for (int n : storage_nodes)
@@ -164,8 +172,10 @@ struct Engine {
 
   /// Append the loading rates / inlet composition at t to the delayed-leg histories.
   /// Returns true if a tanker loading rate changed relative to the previous record.
-  bool record(double t, const double* y, bool left_limit) {
-    const auto r = solve_at(left_limit ? t - kLeftLimit : t, y);
+  /// `tau` is integration time; inputs are taken inside the current window (see eval_time).
+  bool record(double tau, const double* y) {
+    const double t = t0 + tau;
+    const auto r = solve_at(eval_time(tau), y);
     const size_t NS = static_cast<size_t>(L.ns);
     bool changed = false;
     for (size_t k = 0; k < tanker_legs.size(); ++k) {
@@ -382,7 +392,9 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
   if (nrt > 0) check(CVodeRootInit(mem.get(), nrt, cv_roots), "CVodeRootInit");
   set_root_dirs();
 
-  e.record(sc.start, N_VGetArrayPointer(y.get()), false);
+  e.win_a = 0;
+  e.win_b = *stops.upper_bound(0.0);
+  e.record(0.0, N_VGetArrayPointer(y.get()));
   std::copy(y0.begin(), y0.end(), out.y_day.begin());
   int next_day = 1;   // next day boundary to sample
   int next_mid = 0;   // next mid-day to evaluate the limit
@@ -414,26 +426,41 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
     }
     while (next_mid < out.ndays && (next_mid + 0.5) * model::kDay <= tret) {
       if (CVodeGetDky(mem.get(), (next_mid + 0.5) * model::kDay, 0, ytmp.get()) < 0) fail(CV_ILL_INPUT);
-      const auto r = e.solve_at(sc.start + (next_mid + 0.5) * model::kDay, N_VGetArrayPointer(ytmp.get()));
+      const auto r = e.solve_at(e.eval_time((next_mid + 0.5) * model::kDay), N_VGetArrayPointer(ytmp.get()));
       std::copy(r.limit.begin(), r.limit.end(), out.limit_day.begin() + static_cast<long>(next_mid) * L.ns);
       ++next_mid;
     }
     t = tret;
     double* yv = N_VGetArrayPointer(y.get());
     if (flag == CV_ROOT_RETURN || flag == CV_TSTOP_RETURN) {
-      bool changed = e.record(sc.start + t, yv, flag == CV_TSTOP_RETURN);
+      bool changed = e.record(t, yv);  // left of the jump: still in the old window
       if (flag == CV_ROOT_RETURN) {
         ++e.stats.roots;
         check(CVodeGetRootInfo(mem.get(), rootsfound.data()), "CVodeGetRootInfo");
         int k = 0;
+        const double tabs = sc.start + t;
         for (int n : e.storage_nodes) {
-          if (rootsfound[static_cast<size_t>(k)]) e.modes.full[static_cast<size_t>(n)] ^= 1;
+          const std::string& nid = sc.nodes[static_cast<size_t>(n)].id;
+          if (rootsfound[static_cast<size_t>(k)]) {
+            auto& f = e.modes.full[static_cast<size_t>(n)];
+            f ^= 1;
+            out.events.push_back({tabs, (f ? "full:" : "not_full:") + nid});
+          }
           ++k;
           for (int s = 0; s < L.ns; ++s, ++k)
-            if (rootsfound[static_cast<size_t>(k)]) e.modes.empty[static_cast<size_t>(n * L.ns + s)] ^= 1;
+            if (rootsfound[static_cast<size_t>(k)]) {
+              auto& em = e.modes.empty[static_cast<size_t>(n * L.ns + s)];
+              em ^= 1;
+              out.events.push_back({tabs, (em ? "empty:" : "stocked:") + nid + "/" + sc.shippers[static_cast<size_t>(s)].id});
+            }
         }
         for (int r = 0; r < L.nr; ++r, ++k)
-          if (rootsfound[static_cast<size_t>(k)]) e.modes.ceiling_hit[static_cast<size_t>(r)] = 1;
+          if (rootsfound[static_cast<size_t>(k)]) {
+            e.modes.ceiling_hit[static_cast<size_t>(r)] = 1;
+            const auto& rv = e.alloc.route_vars()[static_cast<size_t>(r)];
+            const auto& sh = sc.shippers[static_cast<size_t>(rv.shipper)];
+            out.events.push_back({tabs, "ceiling:" + sh.id + "/" + sh.routes[static_cast<size_t>(rv.route)].id});
+          }
       } else {
         ++e.stats.stops;
         if (year_starts.count(t)) {
@@ -444,7 +471,9 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
         }
       }
       if (t >= tend) break;
-      changed |= e.record(sc.start + t, yv, false);
+      e.win_a = t;
+      e.win_b = next_stop();
+      changed |= e.record(t, yv);  // right of the jump
       if (changed)  // a loading-rate jump reaches the other end one transit time later
         for (int l : e.tanker_legs) {
           const double ta = t + sc.legs[static_cast<size_t>(l)].transit_time();
@@ -452,9 +481,10 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
         }
       check(CVodeReInit(mem.get(), t, y.get()), "CVodeReInit");
       set_root_dirs();
-      check(CVodeSetStopTime(mem.get(), next_stop()), "CVodeSetStopTime");
+      e.win_b = next_stop();
+      check(CVodeSetStopTime(mem.get(), e.win_b), "CVodeSetStopTime");
     } else {
-      e.record(sc.start + t, yv, false);
+      e.record(t, yv);
     }
     if (progress && t / tend - last_progress >= 0.01) {
       last_progress = t / tend;
@@ -479,9 +509,14 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
         bal -= yf[L.leg_out + l * L.ns + si];
       bal -= yf[L.transit + l * L.ns + si] - y0[static_cast<size_t>(L.transit + l * L.ns + si)];
     }
-    for (int n : e.storage_nodes) bal -= yf[L.stock + n * L.ns + si] - y0[static_cast<size_t>(L.stock + n * L.ns + si)];
-    out.residual[s] = std::abs(bal) / std::max(sup, 1.0);
-    tot_sup += sup;
+    double init = 0;  // stock and transit held at the start also count as the shipper's crude
+    for (int n : e.storage_nodes) {
+      bal -= yf[L.stock + n * L.ns + si] - y0[static_cast<size_t>(L.stock + n * L.ns + si)];
+      init += y0[static_cast<size_t>(L.stock + n * L.ns + si)];
+    }
+    for (int l = 0; l < L.nl; ++l) init += y0[static_cast<size_t>(L.transit + l * L.ns + si)];
+    out.residual[s] = std::abs(bal) / std::max(sup + init, 1.0);
+    tot_sup += sup + init;
     tot_res += bal;
   }
   out.residual_total = std::abs(tot_res) / std::max(tot_sup, 1.0);

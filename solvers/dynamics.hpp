@@ -31,6 +31,12 @@ struct RunStats {
   long steps = 0, rhs_evals = 0, roots = 0, stops = 0, alloc_solves = 0;
 };
 
+/// A discrete event located by the integrator: a tank full/empty, a ceiling reached.
+struct LoggedEvent {
+  double t = 0;          ///< s since epoch
+  std::string what;      ///< "full:NODE", "not_full:NODE", "empty:NODE/SHIPPER", "stocked:NODE/SHIPPER", "ceiling:SHIPPER/ROUTE"
+};
+
 struct RunResult {
   StateLayout layout;
   double start = 0;                     ///< s since epoch (00:00 of the first day)
@@ -38,9 +44,10 @@ struct RunResult {
   std::vector<double> y_day;            ///< (ndays+1) x layout.size: state at each day boundary
   std::vector<int> limit_day;           ///< ndays x ns: Allocator label index at mid-day
   std::vector<std::string> constraint_labels;
-  std::vector<double> residual;         ///< per shipper, relative to that shipper's supply
-  double residual_total = 0;            ///< relative to total supply
+  std::vector<double> residual;         ///< per shipper, relative to its supply plus its stock and transit at the start
+  double residual_total = 0;            ///< relative to total supply plus initial stock and transit
   RunStats stats;
+  std::vector<LoggedEvent> events;      ///< in time order
 };
 
 /// Progress callback: fraction done in [0, 1].

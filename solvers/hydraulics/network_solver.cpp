@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -375,7 +377,8 @@ struct NetworkSolver::Impl {
         switch (L.kind) {
           case LinkKind::PRV: f[k] = H(x, L.to) - (net.nodes[L.to].elevation + set); break;
           case LinkKind::PSV: f[k] = H(x, L.from) - (net.nodes[L.from].elevation + set); break;
-          case LinkKind::FCV: f[k] = (Q[k] - set) * (hscale / qscale); break;
+          // EPANET fcvcoeff(): the set flow plus a CBIG-resistance link keeps the heads coupled.
+          case LinkKind::FCV: f[k] = H(x, L.from) - H(x, L.to) - kCBig * (Q[k] - set); break;
           case LinkKind::PBV: f[k] = H(x, L.from) - H(x, L.to) - set; break;
           default: f[k] = 0.0;
         }
@@ -409,7 +412,11 @@ struct NetworkSolver::Impl {
         switch (L.kind) {
           case LinkKind::PRV: if (pos_ht[k] >= 0) a[pos_ht[k]] = 1.0; break;
           case LinkKind::PSV: if (pos_hf[k] >= 0) a[pos_hf[k]] = 1.0; break;
-          case LinkKind::FCV: a[pos_q[k]] = hscale / qscale; break;
+          case LinkKind::FCV:
+            if (pos_hf[k] >= 0) a[pos_hf[k]] = 1.0;
+            if (pos_ht[k] >= 0) a[pos_ht[k]] = -1.0;
+            a[pos_q[k]] = -kCBig;
+            break;
           case LinkKind::PBV:
             if (pos_hf[k] >= 0) a[pos_hf[k]] = 1.0;
             if (pos_ht[k] >= 0) a[pos_ht[k]] = -1.0;
@@ -581,6 +588,49 @@ struct NetworkSolver::Impl {
     return any;
   }
 
+  // Open the active PRV/PSV/FCV next to the equation (row of the CSR Jacobian = column of KLU's
+  // transposed matrix) where the factorisation found a zero pivot. Returns false if none.
+  bool bad_valve(HydState& s, int row) const {
+    std::vector<int> nodes;
+    if (row >= 0 && row < nl) {
+      if (demote(s, row)) return true;
+      nodes = {net.links[row].from, net.links[row].to};
+    } else if (row >= nl && row < n) {
+      nodes = {junction_nodes[row - nl]};
+    }
+    for (int nd : nodes)
+      for (int k = 0; k < nl; ++k)
+        if ((net.links[k].from == nd || net.links[k].to == nd) && demote(s, k)) return true;
+    for (int k = 0; k < nl; ++k)  // not located: open the first active valve
+      if (demote(s, k)) return true;
+    return false;
+  }
+  bool demote(HydState& s, int k) const {
+    const auto kind = net.links[k].kind;
+    if (s.status[k] != LinkState::Active) return false;
+    if (kind == LinkKind::FCV) s.status[k] = LinkState::XFcv;
+    else if (kind == LinkKind::PRV || kind == LinkKind::PSV) s.status[k] = LinkState::XPressure;
+    else return false;
+    return true;
+  }
+
+  // A converged solution that pushes flow through a closed link with an absurd head difference
+  // (EPANET returns such "solutions", e.g. heads of -1e6 ft) means the demands cannot be supplied.
+  void check_feasible(const HydState& s, double t) const {
+    constexpr double kAbsurd = 1e5;  // [m] of head
+    for (int k = 0; k < nl; ++k) {
+      const auto& L = net.links[k];
+      const double dh = s.head[L.from] - s.head[L.to];
+      if (std::abs(dh) > kAbsurd) {
+        std::ostringstream os;
+        os << "network '" << net.source << "' at t = " << t << " s is infeasible: the demands cannot be supplied "
+           << "with the links open; link '" << L.id << "' (" << L.loc.str() << ", " << to_string(s.status[k])
+           << ") would need a head difference of " << dh << " m to carry " << s.flow[k] << " m3/s";
+        throw SolverError(os.str());
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ solve
   std::string describe_worst(const double* f) const {
     double worst = -1;
@@ -606,6 +656,7 @@ struct NetworkSolver::Impl {
     SolveStats stats;
     double* x = N_VGetArrayPointer(u.get());
     std::vector<std::string> status_trace;
+    bool fresh_retry = false;
     for (int pass = 0; pass < opt.max_status_passes; ++pass) {
       for (int j = 0; j < nj; ++j) x[j] = s.head[junction_nodes[j]];
       for (int k = 0; k < nl; ++k) x[nj + k] = s.flow[k];
@@ -617,10 +668,32 @@ struct NetworkSolver::Impl {
       }
       history.clear();
       kin_message.clear();
-      const int flag = KINSol(kin.get(), u.get(), KIN_LINESEARCH, uscale.get(), fscale.get());
+      int flag = KINSol(kin.get(), u.get(), KIN_LINESEARCH, uscale.get(), fscale.get());
       long nni = 0;
       KINGetNumNonlinSolvIters(kin.get(), &nni);
       stats.newton_iterations += static_cast<int>(nni);
+      if (flag == KIN_LSETUP_FAIL || flag == KIN_LSOLVE_FAIL || flag == KIN_LINSOLV_NO_RECOVERY) {
+        // Singular Jacobian. First retry with a fresh factorisation (pivoting); if it is singular,
+        // an active control valve cannot hold its set point (EPANET badvalve()): open it.
+        SUNLinSol_KLUReInit(LS.get(), J.get(), static_cast<sunindextype>(colind.size()), SUNKLU_REINIT_PARTIAL);
+        if (!fresh_retry) {
+          fresh_retry = true;
+          --pass;
+          continue;
+        }
+        const int row = SUNLinSol_KLUGetCommon(LS.get())->singular_col;
+        if (bad_valve(s, row)) {
+          fresh_retry = false;
+          continue;
+        }
+      } else if (flag < 0) {
+        // Line search stalled (non-smooth laws near zero flow): finish with plain Newton steps
+        // from the last iterate, as EPANET's gradient method does.
+        flag = KINSol(kin.get(), u.get(), KIN_NONE, uscale.get(), fscale.get());
+        KINGetNumNonlinSolvIters(kin.get(), &nni);
+        stats.newton_iterations += static_cast<int>(nni);
+      }
+      fresh_retry = false;
       stats.status_passes = pass + 1;
       for (int j = 0; j < nj; ++j) s.head[junction_nodes[j]] = x[j];
       for (int k = 0; k < nl; ++k) s.flow[k] = x[nj + k];
@@ -641,11 +714,17 @@ struct NetworkSolver::Impl {
         for (std::size_t i = from; i < history.size(); ++i) os << " " << history[i];
         throw SolverError(os.str());
       }
+      if (std::getenv("CASPFLOW_DEBUG")) {
+        std::fprintf(stderr, "pass %d flag %d nni %ld:", pass, flag, nni);
+        for (int k = 0; k < nl; ++k) if (net.links[k].kind != LinkKind::Pipe) std::fprintf(stderr, " %s=%s(%g)", net.links[k].id.c_str(), to_string(s.status[k]), s.flow[k]);
+        std::fprintf(stderr, "\n");
+      }
       bool change = valvestatus(s);
       change = linkstatus(s) || change;
       change = pswitch(s) || change;
       if (!change) {
         tank_inflows(s);
+        check_feasible(s, t);
         return stats;
       }
       if (pass + 5 >= opt.max_status_passes) {

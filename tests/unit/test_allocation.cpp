@@ -1,0 +1,118 @@
+// Allocation at one instant, against hand-worked cases of the prorationing rules in DESIGN §4.
+// The rule (standard oil-pipeline prorationing, e.g. FERC-regulated common carriers): when nominations
+// exceed a leg's capacity, each shipper gets capacity in proportion to its nomination; firm shippers are
+// served before interruptible ones; a shipper that needs less than its pro-rata share keeps what it needs
+// and the rest is shared again among the others (water filling). All numbers below are worked by hand.
+#include <doctest/doctest.h>
+
+#include "model/allocation.hpp"
+#include "tests/unit/scenario_builder.hpp"
+
+using namespace caspflow;
+using namespace caspflow::model;
+using caspflow::test::Builder;
+
+namespace {
+AllocResult solve(const Scenario& sc, const Modes& m, double t) {
+  Allocator a(sc);
+  std::vector<double> arr(sc.legs.size() * sc.shippers.size(), 0.0), frac(arr.size(), 0.0);
+  AllocInput in{t, &m, &arr, &frac};
+  return a.solve(in);
+}
+double in(const AllocResult& r, const Scenario& sc, int leg, int s) { return r.leg_in[static_cast<size_t>(leg) * sc.shippers.size() + static_cast<size_t>(s)]; }
+}  // namespace
+
+TEST_CASE("three shippers on one binding leg are prorated by nomination") {
+  Builder b;
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  const int leg = b.fixed("pipe", o, k, 100.0);
+  const int A = b.shipper("A", o, 60), B = b.shipper("B", o, 40), C = b.shipper("C", o, 20);
+  for (int s : {A, B, C}) b.route(s, "r", {leg});
+  const auto m = caspflow::test::modes_for(b.sc);
+  const auto r = solve(b.sc, m, b.sc.start);
+  // Nominations 60:40:20 = 120 on 100 -> each gets 100/120 of its nomination.
+  CHECK(in(r, b.sc, leg, A) == doctest::Approx(50.0).epsilon(1e-12));
+  CHECK(in(r, b.sc, leg, B) == doctest::Approx(100.0 / 3.0).epsilon(1e-12));
+  CHECK(in(r, b.sc, leg, C) == doctest::Approx(50.0 / 3.0).epsilon(1e-12));
+  // No storage at the origin: what the leg cannot take is shut in.
+  CHECK(r.shut_in[static_cast<size_t>(A)] == doctest::Approx(10.0).epsilon(1e-12));
+  CHECK(r.shut_in[static_cast<size_t>(C)] == doctest::Approx(20.0 / 6.0).epsilon(1e-12));
+  const auto& lab = Allocator(b.sc).constraint_labels();
+  CHECK(lab[static_cast<size_t>(r.limit[static_cast<size_t>(A)])] == "capacity:pipe");
+}
+
+TEST_CASE("a shipper below its pro-rata share keeps its supply; the others share the rest") {
+  Builder b;
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  const int leg = b.fixed("pipe", o, k, 100.0);
+  const int A = b.shipper("A", o, 90), B = b.shipper("B", o, 90);
+  b.route(A, "r", {leg});
+  b.route(B, "r", {leg}).nomination = Series::constant(90.0);
+  const int C = b.shipper("C", o, 10);
+  b.route(C, "r", {leg}).nomination = Series::constant(90.0);  // nominates 90 but has only 10
+  const auto m = caspflow::test::modes_for(b.sc);
+  const auto r = solve(b.sc, m, b.sc.start);
+  // Equal nominations: 100/3 each, but C has only 10 -> C = 10, A = B = 45.
+  CHECK(in(r, b.sc, leg, C) == doctest::Approx(10.0).epsilon(1e-12));
+  CHECK(in(r, b.sc, leg, A) == doctest::Approx(45.0).epsilon(1e-12));
+  CHECK(in(r, b.sc, leg, B) == doctest::Approx(45.0).epsilon(1e-12));
+}
+
+TEST_CASE("firm shippers are served before interruptible ones") {
+  Builder b;
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  const int leg = b.fixed("pipe", o, k, 100.0);
+  const int F = b.shipper("F", o, 70, Priority::Firm);
+  const int I1 = b.shipper("I1", o, 50, Priority::Interruptible), I2 = b.shipper("I2", o, 30, Priority::Interruptible);
+  for (int s : {F, I1, I2}) b.route(s, "r", {leg});
+  const auto m = caspflow::test::modes_for(b.sc);
+  const auto r = solve(b.sc, m, b.sc.start);
+  // Firm 70 in full; the remaining 30 split 50:30 -> 18.75 and 11.25.
+  CHECK(in(r, b.sc, leg, F) == doctest::Approx(70.0).epsilon(1e-12));
+  CHECK(in(r, b.sc, leg, I1) == doctest::Approx(18.75).epsilon(1e-12));
+  CHECK(in(r, b.sc, leg, I2) == doctest::Approx(11.25).epsilon(1e-12));
+}
+
+TEST_CASE("route preference: what the first route cannot take goes to the second") {
+  Builder b;
+  const int o = b.node("o", NodeKind::Origin), k1 = b.node("k1", NodeKind::Sink), k2 = b.node("k2", NodeKind::Sink);
+  const int l1 = b.fixed("cpc", o, k1, 40.0), l2 = b.fixed("west", o, k2, 25.0);
+  const int S = b.shipper("S", o, 100);
+  b.route(S, "main", {l1});
+  b.route(S, "alt", {l2});
+  const auto m = caspflow::test::modes_for(b.sc);
+  const auto r = solve(b.sc, m, b.sc.start);
+  CHECK(in(r, b.sc, l1, S) == doctest::Approx(40.0).epsilon(1e-12));
+  CHECK(in(r, b.sc, l2, S) == doctest::Approx(25.0).epsilon(1e-12));
+  CHECK(r.shut_in[0] == doctest::Approx(35.0).epsilon(1e-12));  // 100 - 40 - 25, no origin storage
+}
+
+TEST_CASE("volume capacity is shared in m3/s across grades of different density") {
+  Builder b;
+  const int light = b.grade("light", 800.0), heavy = b.grade("heavy", 900.0);
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  const int leg = b.fixed("pipe", o, k, 1.0, CapBasis::Volume);  // 1 m3/s
+  const int A = b.shipper("A", o, 800.0, Priority::Firm, light);  // nominates 1 m3/s of light
+  const int B = b.shipper("B", o, 900.0, Priority::Firm, heavy);  // nominates 1 m3/s of heavy
+  b.route(A, "r", {leg});
+  b.route(B, "r", {leg});
+  const auto m = caspflow::test::modes_for(b.sc);
+  const auto r = solve(b.sc, m, b.sc.start);
+  // Prorated by (mass) nomination: f_A = 800 lam, f_B = 900 lam; volume lam + lam = 1 -> lam = 0.5.
+  CHECK(in(r, b.sc, leg, A) == doctest::Approx(400.0).epsilon(1e-12));
+  CHECK(in(r, b.sc, leg, B) == doctest::Approx(450.0).epsilon(1e-12));
+  CHECK(r.leg_capacity[static_cast<size_t>(leg)] == doctest::Approx(850.0).epsilon(1e-12));  // 1 m3/s at the mix
+}
+
+TEST_CASE("an outage event derates a leg for its duration only") {
+  Builder b;
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  const int leg = b.fixed("cpc", o, k, 100.0);
+  const int S = b.shipper("S", o, 80);
+  b.route(S, "r", {leg});
+  b.sc.events.push_back(Event{"spm", true, leg, b.sc.start + 10 * kDay, b.sc.start + 20 * kDay, 0.55, {}});
+  const auto m = caspflow::test::modes_for(b.sc);
+  CHECK(in(solve(b.sc, m, b.sc.start + 5 * kDay), b.sc, leg, S) == doctest::Approx(80.0));
+  CHECK(in(solve(b.sc, m, b.sc.start + 10 * kDay), b.sc, leg, S) == doctest::Approx(55.0));  // [start, end)
+  CHECK(in(solve(b.sc, m, b.sc.start + 20 * kDay), b.sc, leg, S) == doctest::Approx(80.0));
+}
