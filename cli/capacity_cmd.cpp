@@ -257,7 +257,7 @@ int run_capacity(const CapacityOptions& o) {
     for (const auto& st : r.profile.stations) {
       js << (first ? "" : ", ") << "{\"id\": " << json_str(st.id) << ", \"in_service\": " << (st.in_service ? "true" : "false")
          << ", \"chainage_m\": " << num(st.chainage_m) << ", \"suction_Pa\": " << num(st.suction_pa)
-         << ", \"discharge_Pa\": " << num(st.discharge_pa) << ", \"pump_head_m\": " << num(st.pump_head_m)
+         << ", \"discharge_Pa\": " << num(st.discharge_pa) << ", \"units_running\": " << st.units_running << ", \"pump_head_m\": " << num(st.pump_head_m)
          << ", \"throttled_head_m\": " << num(st.throttled_head_m) << ", \"power_W\": " << num(st.power_w) << "}";
       first = false;
     }
@@ -275,19 +275,19 @@ int run_capacity(const CapacityOptions& o) {
             << " Mb/d) = " << fmt("%.2f", mtpa) << " Mt/yr\n";
   std::cout << "binding: " << binding_text(r.binding) << "\n";
   std::cout << "outlet pressure " << fmt("%.2f", r.profile.outlet_pressure_pa / 1e5) << " bar\n\n";
-  std::printf("%-8s %9s %12s %14s %12s %12s %10s\n", "station", "km", "suction bar", "discharge bar", "pump head m",
-              "throttled m", "power MW");
+  std::printf("%-8s %9s %12s %14s %6s %12s %12s %10s\n", "station", "km", "suction bar", "discharge bar", "units",
+              "pump head m", "throttled m", "power MW");
   double total = 0;
   for (const auto& st : r.profile.stations) {
     if (!st.in_service) {
       std::printf("%-8s %9.1f %12s\n", st.id.c_str(), st.chainage_m / 1000, "out of service");
       continue;
     }
-    std::printf("%-8s %9.1f %12.2f %14.2f %12.1f %12.1f %10.2f\n", st.id.c_str(), st.chainage_m / 1000, st.suction_pa / 1e5,
-                st.discharge_pa / 1e5, st.pump_head_m, st.throttled_head_m, st.power_w / 1e6);
+    std::printf("%-8s %9.1f %12.2f %14.2f %6d %12.1f %12.1f %10.2f\n", st.id.c_str(), st.chainage_m / 1000, st.suction_pa / 1e5,
+                st.discharge_pa / 1e5, st.units_running, st.pump_head_m, st.throttled_head_m, st.power_w / 1e6);
     total += st.power_w;
   }
-  std::printf("%-8s %9s %12s %14s %12s %12s %10.2f\n", "total", "", "", "", "", "", total / 1e6);
+  std::printf("%-8s %9s %12s %14s %6s %12s %12s %10.2f\n", "total", "", "", "", "", "", "", total / 1e6);
   std::fflush(stdout);
   if (!o.profile_csv.empty()) std::cout << "profile written to " << o.profile_csv << "\n";
   return 0;

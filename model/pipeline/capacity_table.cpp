@@ -40,14 +40,23 @@ double CapacityTable::capacity(double rho, double nu, double dra, const std::vec
     ++exact_calls_;
     return model_->capacity(c).q;
   }
+  // Interpolate Q^2 (not Q) and weight in 1/rho (not rho): where a pressure limit binds, the head it
+  // leaves is linear in 1/rho and Q^2 roughly proportional to that head, so this is nearly exact there.
   const double u = std::log10(nu / opt_.nu_min) * opt_.nu_per_decade;
   const double w = (rho - opt_.rho_min) / opt_.rho_step;
   const int i0 = static_cast<int>(std::floor(u));
-  const int j0 = static_cast<int>(std::floor(w));
-  const double fu = u - i0, fw = w - j0;
-  auto at = [&](int i, int j, double weight) { return weight == 0.0 ? 0.0 : weight * node(i, j, dra, mask, out); };
-  return at(i0, j0, (1 - fu) * (1 - fw)) + at(i0 + 1, j0, fu * (1 - fw)) + at(i0, j0 + 1, (1 - fu) * fw) +
-         at(i0 + 1, j0 + 1, fu * fw);
+  const int j0 = std::min(static_cast<int>(std::floor(w)), static_cast<int>((opt_.rho_max - opt_.rho_min) / opt_.rho_step) - 1);
+  const double fu = u - i0;
+  const double r0 = opt_.rho_min + j0 * opt_.rho_step, r1 = r0 + opt_.rho_step;
+  const double fw = (1.0 / rho - 1.0 / r0) / (1.0 / r1 - 1.0 / r0);
+  auto at = [&](int i, int j, double weight) {
+    if (weight == 0.0) return 0.0;
+    const double q = node(i, j, dra, mask, out);
+    return weight * q * q;
+  };
+  const double q2 = at(i0, j0, (1 - fu) * (1 - fw)) + at(i0 + 1, j0, fu * (1 - fw)) + at(i0, j0 + 1, (1 - fu) * fw) +
+                    at(i0 + 1, j0 + 1, fu * fw);
+  return std::sqrt(std::max(0.0, q2));
 }
 
 }  // namespace caspflow::pipeline

@@ -182,11 +182,21 @@ double PipelineModel::evaluate(double q, const Conditions& c, ProfileResult* out
         r.in_service = true;
         r.suction_pa = p;
         r.discharge_pa = (hd - n.z) * rg;
-        r.pump_head_m = hp;
-        r.throttled_head_m = throttle;
+        // Staging: run the fewest series stages that still reach the discharge head; the rest are
+        // bypassed (capacity is unaffected: it only needs the full head to be available).
+        const double h_stage = hp / st.n_series;
+        int stages = st.n_series;
+        if (h_stage > 0.0) {
+          const double need = hd - H;
+          stages = need <= 0.0 ? 0 : std::min(st.n_series, static_cast<int>(std::ceil(need / h_stage - 1e-12)));
+        }
+        const double h_run = stages * h_stage;
+        r.units_running = stages * st.n_parallel;
+        r.pump_head_m = h_run;
+        r.throttled_head_m = std::max(0.0, H + h_run - hd);
         const double eta = st.efficiency.at(q / st.n_parallel / st.speed);
-        r.power_w = hp > 0.0 && q > 0.0 ? rg * q * hp / eta : 0.0;
-        r.throttle_power_w = rg * q * throttle;
+        r.power_w = h_run > 0.0 && q > 0.0 ? rg * q * h_run / eta : 0.0;
+        r.throttle_power_w = rg * q * r.throttled_head_m;
         out->stations.push_back(r);
       }
       H = hd;

@@ -12,7 +12,8 @@
 //   pressure-reduction station above its MAOP (or the station discharge above max_discharge),
 //   the station throttles to the highest admissible head; the destroyed head is reported.
 //   A pressure-reduction station does the same for the pipe downstream of it.
-//   Pump power = rho g Q H_station / eta (H_station before throttling).
+//   Reported pump head and power use the fewest series stages that reach the discharge head (the
+//   others bypassed): power = rho g Q H_running / eta(Q per parallel unit).
 // Constraints, each as a margin in metres of head (>= 0 holds):
 //   suction   p_s >= min suction at every station in service;
 //   slack     p >= vapour pressure + margin at every profile point and station (PRS slack zones
@@ -60,7 +61,9 @@ struct StationResult {
   bool in_service = true;
   double suction_pa = 0.0;
   double discharge_pa = 0.0;
-  double pump_head_m = 0.0;      ///< head the pumps deliver (before throttling)
+  int units_running = 0;         ///< series stages running x units in parallel (fewest stages that reach
+                                 ///< the discharge head; the others are bypassed)
+  double pump_head_m = 0.0;      ///< head the running units deliver (before throttling)
   double throttled_head_m = 0.0; ///< head destroyed by the discharge control valve
   double power_w = 0.0;          ///< shaft power rho g Q H / eta
   double throttle_power_w = 0.0; ///< rho g Q x throttled head (hydraulic power lost)
