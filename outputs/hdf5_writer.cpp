@@ -1,6 +1,7 @@
 #include "outputs/hdf5_writer.hpp"
 
 #include <hdf5.h>
+#include <fcntl.h>
 #include <hdf5_hl.h>
 #include <unistd.h>
 
@@ -482,6 +483,12 @@ void write_dataset(const Dataset& ds, const std::string& path) {
   } catch (...) {
     std::remove(tmp.c_str());
     throw;
+  }
+  // Flush the finished file to disk before it takes the target name (a crash after the rename then cannot
+  // expose a file whose data blocks were never written).
+  if (const int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
+    (void)::fsync(fd);
+    ::close(fd);
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;

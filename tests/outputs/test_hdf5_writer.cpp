@@ -8,6 +8,7 @@
 #include <hdf5_hl.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -353,4 +354,46 @@ TEST_CASE("write_dataset: failures throw IoError and leave neither the file nor 
   }
   CHECK_FALSE(leftover_tmp(dir));
   fs::remove_all(dir);
+}
+
+TEST_CASE("write_dataset: chunks stay <= 1 MiB; zero-length and one-day axes are written") {
+  // Writer contract (hdf5_writer.hpp): chunks <= ~1 MiB, about one year of days along time.
+  // Layout expectations for empty dimensions: netCDF-C reads a 0-length dimension (tested with ncdump).
+  Dataset ds;
+  ds.time_axes = {{"time", "2025-01-01", {}, "day", {}}};
+  for (int d = 0; d < 800; ++d) ds.time_axes[0].days.push_back(d);
+  ds.time_axes.push_back({"day1", "2030-06-15", {0}, "a single day", {}});
+  ds.label_axes = {{"empty", {}, "no labels"}, {"big", {}, "600 labels"}};
+  for (int i = 0; i < 600; ++i) {
+    char label[16];
+    std::snprintf(label, sizeof label, "L%d", i);  // (std::string operator+ trips a GCC 12 -Wrestrict false positive)
+    ds.label_axes[1].labels.emplace_back(label);
+  }
+  ds.variables = {
+      {"wide", {"time", "big"}, std::vector<double>(800 * 600, 2.5), {}, false,
+       {{"units", std::string("1")}, {"long_name", std::string("800 x 600 float64 = 3.7 MB")}}},
+      {"none", {"time", "empty"}, {}, {}, false,
+       {{"units", std::string("1")}, {"long_name", std::string("zero-size variable")}}},
+      {"one", {"day1"}, {7.0}, {}, false, {{"units", std::string("1")}, {"long_name", std::string("one day")}}}};
+  const std::string path = "writer_edge.h5";
+  REQUIRE_NOTHROW(write_dataset(ds, path));
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  hid_t wide = H5Dopen2(f, "wide", H5P_DEFAULT);
+  hid_t dcpl = H5Dget_create_plist(wide);
+  hsize_t chunk[2] = {};
+  REQUIRE(H5Pget_chunk(dcpl, 2, chunk) == 2);
+  // 366 days x 600 x 8 B = 1.76 MB is too big: the label dimension is halved once (366 x 300 x 8 B = 0.88 MB).
+  CHECK(chunk[0] == 366);
+  CHECK(chunk[1] == 300);
+  CHECK(chunk[0] * chunk[1] * 8 <= 1024 * 1024);
+  H5Pclose(dcpl);
+  hid_t none = H5Dopen2(f, "none", H5P_DEFAULT);
+  CHECK(shape_of(none) == std::vector<hsize_t>{800, 0});
+  hid_t one = H5Dopen2(f, "one", H5P_DEFAULT);
+  double v = 0;
+  H5Dread(one, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v);
+  CHECK(v == 7.0);
+  for (hid_t d : {wide, none, one}) H5Dclose(d);
+  H5Fclose(f);
 }
