@@ -24,6 +24,15 @@ const char* kind_name(ConstraintKind k) {
   return "none";
 }
 
+Conditions conditions_for(const hy::Fluid& fluid, double T, double dra, std::vector<bool> out) {
+  Conditions c;
+  c.rho = fluid.density(T);
+  c.nu = fluid.viscosity(T);
+  c.dra = dra;
+  c.out = std::move(out);
+  return c;
+}
+
 namespace {
 constexpr double kSameX = 1e-6;  // m: chainages closer than this are one node
 

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "model/hydraulics/fluid.hpp"
 #include "model/pipeline/pipeline.hpp"
 
 namespace caspflow::pipeline {
@@ -38,6 +39,9 @@ struct Conditions {
   std::vector<bool> out;    ///< per station index: true = out of service (bypassed); may be shorter
   [[nodiscard]] bool is_out(std::size_t i) const { return i < out.size() && out[i]; }
 };
+
+/// Conditions for a fluid at temperature T [K] (density and viscosity from the fluid model).
+Conditions conditions_for(const hydraulics::Fluid& fluid, double T, double dra = 0.0, std::vector<bool> out = {});
 
 /// Kinds of constraint (strings used in reports and JSON).
 enum class ConstraintKind { Suction, Slack, Maop, Delivery, None };

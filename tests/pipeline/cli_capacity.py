@@ -87,6 +87,24 @@ def main():
         if s["id"] == "PT2" and s["in_service"]:
             fail("PT2 reported in service")
 
+    # Profile CSV at capacity: the binding slack-line point sits at vapour pressure + margin
+    # (-0.4 bar + 2 bar = 1.6 bar g, the values in btc-hydraulics.toml) -- definition of "binding".
+    import csv
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "profile.csv")
+        rc, out, err = run([exe, "capacity", btc, "--profile", path])
+        if rc != 0:
+            fail(f"--profile: exit {rc}: {err}")
+        with open(path) as f:
+            rows = list(csv.DictReader(f))
+    xs = [float(r["chainage_m"]) for r in rows]
+    if xs != sorted(xs) or xs[0] != 0 or abs(xs[-1] - 1768e3) > 1e-6:
+        fail("profile chainages not increasing from 0 to 1,768 km")
+    summit = [r for r in rows if r["label"] == "summit"]
+    if len(summit) != 1 or abs(float(summit[0]["pressure_Pa"]) - 1.6e5) > 1.0:
+        fail(f"summit pressure at capacity {summit}")
+
     # Exit codes (DESIGN.md §8): 2 bad input, 4 I/O.
     rc, out, err = run([exe, "capacity", btc, "--dra", "lots"])
     if rc != 2 or "--dra" not in err:

@@ -116,6 +116,44 @@ TEST_CASE("summit: capacity limited by the slack-line constraint, closed form") 
   CHECK(seen);
 }
 
+TEST_CASE("summit then a deep valley: low flows infeasible without a PRS; capacity at the top end") {
+  // Station at km 0 (z = 0, MAOP 60 bar = 719.8 m at 850 kg/m3), summit 600 m at km 10, valley at
+  // -500 m at km 100 (outlet). p >= 1 bar g everywhere (12.0 m).
+  // Without a PRS the station may not discharge above what keeps the valley within MAOP:
+  // H_d <= -500 + S*100 km + 719.8, while the summit needs H_d >= 600 + 12.0 + S*10 km: at low flow
+  // (small S) both cannot hold, so Q = 0+ is infeasible and the feasible set starts above zero.
+  // The top end: H_d = 719.8 (station MAOP) and the summit at its limit:
+  //   S = (719.8 - 612.0) / 10 km; V from Colebrook (White §6.7).
+  const double D = 0.4, eps = 4.5e-5, rho = 850, nu = 5e-6, maop = 60e5;
+  pl::Pipeline p = simple_line(100e3, D, eps, maop, {{0, 0, ""}, {10e3, 600, "summit"}, {100e3, -500, "valley"}},
+                               hy::PumpCurve{5000, 1.0, 2.0});
+  p.delivery_pressure_pa = 1e5;
+  pl::Conditions c{rho, nu, 0.0, {}};
+  const double hm = maop / (rho * g), hmin = 1e5 / (rho * g);
+  const double S = (hm - 600.0 - hmin) / 10e3;
+  const double q_exact = area(D) * colebrook_velocity(S, D, eps, nu);
+  {
+    pl::PipelineModel m(p);
+    CHECK(m.margin(0.05 * q_exact, c) < 0.0);
+    const pl::CapacityResult r = m.capacity(c);
+    CHECK(r.q == doctest::Approx(q_exact).epsilon(1e-7));
+    CHECK(r.binding.location == "km 10.0 (summit)");
+  }
+  // With a pressure-reduction station half way down (km 50, 300 m) the head can be destroyed there,
+  // so the valley no longer caps the station: low flows become feasible; the top end is unchanged
+  // (the station MAOP and the summit still bind).
+  pl::ReductionStation prs;
+  prs.id = "PRS";
+  prs.chainage_m = 50e3;
+  prs.slack_from_m = 50e3;
+  p.reductions.push_back(prs);
+  p.profile = {{0, 0, ""}, {10e3, 600, "summit"}, {50e3, 300, ""}, {100e3, -500, "valley"}};
+  pl::PipelineModel m(p);
+  CHECK(m.margin(0.05 * q_exact, c) >= 0.0);
+  const pl::CapacityResult r = m.capacity(c);
+  CHECK(r.q == doctest::Approx(q_exact).epsilon(1e-7));
+}
+
 TEST_CASE("pump-limited laminar line: capacity from the pump curve and Hagen-Poiseuille, with affinity laws") {
   // Very viscous oil (500 cSt) in 0.3 m pipe stays laminar: hf = 128 nu L Q / (pi g D^4)
   // (Hagen-Poiseuille). The station (2 in series x 3 in parallel, speed 0.9) has units fitted through
