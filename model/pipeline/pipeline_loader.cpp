@@ -133,9 +133,26 @@ class Reader {
   }
 
   /// `assumed = "reason"` / `source = "..."` provenance of a table.
+  /// Either a string, or (as in scenario files) an inline table key -> string.
   void provenance(const toml::table& t, const std::string& path, std::vector<std::string>& assumptions) {
-    if (auto a = string(t, path, "assumed", false, t)) assumptions.push_back((path.empty() ? "(top level)" : path) + ": " + *a);
-    (void)string(t, path, "source", false, t);
+    for (const char* key : {"assumed", "source"}) {
+      const toml::node* n = t.get(key);
+      if (!n) continue;
+      const bool assumed = std::string(key) == "assumed";
+      if (n->is_string()) {
+        if (assumed) assumptions.push_back((path.empty() ? "(top level)" : path) + ": " + n->as_string()->get());
+      } else if (const toml::table* tt = n->as_table()) {
+        for (auto&& [k, v] : *tt) {
+          if (!v.is_string()) {
+            problem(v, join(join(path, key), std::string(k.str())), "found " + describe(v) + ", expected a string");
+            continue;
+          }
+          if (assumed) assumptions.push_back(join(path, std::string(k.str())) + ": " + v.as_string()->get());
+        }
+      } else {
+        problem(*n, join(path, key), "found " + describe(*n) + ", expected a string or a table of strings");
+      }
+    }
   }
 
  private:
