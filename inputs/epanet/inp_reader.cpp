@@ -258,7 +258,7 @@ class Reader {
       } else if (match(k, "EMITTER") || match(k, "QUALITY") || match(k, "DIFFUSIVITY") || match(k, "TOLERANCE") ||
                  match(k, "UNBALANCED") || match(k, "HYDRAULICS") || match(k, "MAP") || match(k, "CHECKFREQ") ||
                  match(k, "MAXCHECK") || match(k, "DAMPLIMIT") || match(k, "HEADERROR") || match(k, "FLOWCHANGE") ||
-                 match(k, "MINIMUM") || match(k, "REQUIRED") || match(k, "BACKFLOW") || match(k, "SPECIFIC")) {
+                 match(k, "MINIMUM") || match(k, "SEGMENTS") || match(k, "REQUIRED") || match(k, "BACKFLOW") || match(k, "SPECIFIC")) {
         // Solver-control or water-quality options: caspflow converges tighter than EPANET's criteria.
       } else {
         problem(l, "OPTIONS." + t[0], "unknown option");

@@ -655,7 +655,6 @@ struct NetworkSolver::Impl {
     st = &s;
     SolveStats stats;
     double* x = N_VGetArrayPointer(u.get());
-    std::vector<std::string> status_trace;
     bool fresh_retry = false;
     for (int pass = 0; pass < opt.max_status_passes; ++pass) {
       for (int j = 0; j < nj; ++j) x[j] = s.head[junction_nodes[j]];
@@ -714,11 +713,6 @@ struct NetworkSolver::Impl {
         for (std::size_t i = from; i < history.size(); ++i) os << " " << history[i];
         throw SolverError(os.str());
       }
-      if (std::getenv("CASPFLOW_DEBUG")) {
-        std::fprintf(stderr, "pass %d flag %d nni %ld:", pass, flag, nni);
-        for (int k = 0; k < nl; ++k) if (net.links[k].kind != LinkKind::Pipe) std::fprintf(stderr, " %s=%s(%g)", net.links[k].id.c_str(), to_string(s.status[k]), s.flow[k]);
-        std::fprintf(stderr, "\n");
-      }
       bool change = valvestatus(s);
       change = linkstatus(s) || change;
       change = pswitch(s) || change;
@@ -726,11 +720,6 @@ struct NetworkSolver::Impl {
         tank_inflows(s);
         check_feasible(s, t);
         return stats;
-      }
-      if (pass + 5 >= opt.max_status_passes) {
-        std::ostringstream os;
-        for (int k = 0; k < nl; ++k) os << "";
-        status_trace.push_back(os.str());
       }
     }
     std::ostringstream os;
@@ -800,5 +789,20 @@ NetworkSolver& NetworkSolver::operator=(NetworkSolver&&) noexcept = default;
 HydState NetworkSolver::initial_state() const { return impl_->initial_state(); }
 SolveStats NetworkSolver::solve(HydState& s, double t) { return impl_->solve(s, t); }
 const Network& NetworkSolver::network() const { return impl_->net; }
+std::vector<double> NetworkSolver::law_flow_errors(const HydState& s) const {
+  auto& im = *impl_;
+  std::vector<double> e(im.nl, 0.0);
+  HydState copy = s;
+  im.st = &copy;
+  for (int k = 0; k < im.nl; ++k) {
+    if (is_closed(s.status[k])) continue;
+    double hl = 0, dh = 0;
+    if (!im.head_loss(k, s.flow[k], hl, dh) || !(dh > 0)) continue;
+    const auto& L = im.net.links[k];
+    e[k] = (s.head[L.from] - s.head[L.to] - hl) / dh;
+  }
+  im.st = nullptr;
+  return e;
+}
 
 }  // namespace caspflow::solvers

@@ -76,6 +76,12 @@ class NetworkSolver {
   /// Flow through link k as EPANET reports it (0 when closed).
   static double reported_flow(const HydState& s, int k) { return is_closed(s.status[k]) ? 0.0 : s.flow[k]; }
 
+  /// Referee for comparisons: for each open link obeying a head-loss law, the flow error implied by
+  /// the state's own heads, (H_i - H_j - h(Q)) / h'(Q) [m3/s] (first-order distance of Q from the
+  /// flow the law gives for that head difference); 0 for closed links and active valves. Applied to
+  /// another program's solution it shows how well that solution satisfies the equations.
+  [[nodiscard]] std::vector<double> law_flow_errors(const HydState& s) const;
+
   [[nodiscard]] const hydraulics::Network& network() const;
 
  private:

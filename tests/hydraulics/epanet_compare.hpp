@@ -63,7 +63,14 @@ struct Agreement {
   double largest_flow = 0.0;
   bool within_rtol_atol = true;    ///< |a-b| <= atol + rtol |b| for every value
   std::string first_violation;
+  // Referee at t = 0: largest flow error implied by each program's own heads and head-loss laws
+  // (NetworkSolver::law_flow_errors), in the file's flow unit.
+  double epanet_law_err = 0.0;
+  double caspflow_law_err = 0.0;
+  std::string epanet_law_worst;
 };
+
+inline double qf_of(const hydraulics::Network& n) { return n.units.flow_to_si; }
 
 /// Compare a run with EPANET's CSVs; `max_times` limits the compared report times (0 = all).
 inline Agreement compare_with_epanet(const std::string& inp, const std::string& base, double rtol, double atol,
@@ -84,6 +91,38 @@ inline Agreement compare_with_epanet(const std::string& inp, const std::string& 
   auto res = sim.run();
   Csv H = read_csv(base + ".heads.csv"), Q = read_csv(base + ".flows.csv");
   Agreement a;
+  {
+    // Referee: the t = 0 state solved by caspflow, then the same state with EPANET's heads and flows.
+    hydraulics::Network snap = net;
+    snap.duration = 0;
+    solvers::NetworkSolver ns(snap, opt);
+    solvers::HydState s = ns.initial_state();
+    for (std::size_t i = 0; i < snap.nodes.size(); ++i) {
+      double d = 0;
+      for (const auto& dm : snap.nodes[i].demands)
+        d += dm.base * (dm.pattern >= 0 ? snap.patterns[dm.pattern].factors[0] : 1.0) * snap.demand_multiplier;
+      if (snap.nodes[i].kind == hydraulics::NodeKind::Junction) s.demand[i] = d;
+    }
+    bool ok = true;
+    try {
+      ns.solve(s);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    if (ok) {
+      auto mine = ns.law_flow_errors(s);
+      for (double v : mine) a.caspflow_law_err = std::max(a.caspflow_law_err, std::abs(v) / qf_of(net));
+      for (std::size_t c = 0; c < H.cols.size(); ++c) s.head[net.find_node(H.cols[c])] = H.rows[0][c] * net.units.head_to_si;
+      for (std::size_t c = 0; c < Q.cols.size(); ++c) {
+        const int k = net.find_link(Q.cols[c]);
+        if (!solvers::is_closed(s.status[k])) s.flow[k] = Q.rows[0][c] * net.units.flow_to_si;
+      }
+      auto theirs = ns.law_flow_errors(s);
+      for (std::size_t k = 0; k < theirs.size(); ++k)
+        if (std::abs(theirs[k]) / qf_of(net) > a.epanet_law_err)
+          a.epanet_law_err = std::abs(theirs[k]) / qf_of(net), a.epanet_law_worst = net.links[k].id;
+    }
+  }
   const double hf = net.units.head_to_si, qf = net.units.flow_to_si;
   std::size_t nt = H.times.size();
   if (max_times > 0) nt = std::min(nt, max_times);
