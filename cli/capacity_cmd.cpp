@@ -207,7 +207,8 @@ std::string fmt(const char* f, double v) {
 }
 
 std::string binding_text(const pl::Binding& b) {
-  std::string s = std::string(pl::kind_name(b.kind)) + " at " + b.location + " (km " + fmt("%.1f", b.chainage_m / 1000) + ")";
+  std::string s = std::string(pl::kind_name(b.kind)) + " at " + b.location;
+  if (b.location.rfind("km ", 0) != 0) s += " (km " + fmt("%.1f", b.chainage_m / 1000) + ")";
   if (!b.upstream_station.empty()) s += "; upstream station " + b.upstream_station + " " + b.upstream_state;
   return s;
 }
