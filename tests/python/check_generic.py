@@ -8,6 +8,8 @@ dataset, following /work/shared/reference/hdf5-netcdf-recipe.md:
 * every variable has `long_name`; every data variable and time coordinate has `units`;
 * netCDF4-python sees the NETCDF4 data model; `ncdump -h FILE` and a full `ncdump FILE` exit 0
   (a full dump is what crashes on fixed-length string labels, recipe section 4);
+* netCDF4-python can open a copy in append mode and add an attribute (needs creation order tracking,
+  recipe section 1 "Track creation order");
 * h5py reads text attributes as str.
 
 Usage: /usr/bin/python3 check_generic.py FILE [--dims NAME=LEN ...] [--label DIM=LABEL ...]
@@ -15,8 +17,11 @@ Exit status 0 when every check passes, 1 otherwise (each failure is printed).
 """
 import argparse
 import importlib.util
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import h5py
 import netCDF4
@@ -83,6 +88,18 @@ def main() -> int:
             check(not any(d.startswith("phony_dim") for d in nc.dimensions), "netCDF4: phony dimensions present")
     except Exception as e:  # noqa: BLE001
         failures.append(f"netCDF4.Dataset failed: {type(e).__name__}: {e}")
+
+    # Append mode on a copy: fails with "NetCDF: Can't write file" when creation order is not tracked.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "append.nc")
+        shutil.copyfile(args.file, copy)
+        try:
+            with netCDF4.Dataset(copy, "a") as nc:
+                nc.setncattr("check_generic_append", "ok")
+            with netCDF4.Dataset(copy) as nc:
+                check(nc.getncattr("check_generic_append") == "ok", "netCDF4 append: attribute not written")
+        except Exception as e:  # noqa: BLE001
+            failures.append(f"netCDF4 append mode failed: {type(e).__name__}: {e}")
 
     for cmd in (["ncdump", "-h", args.file], ["ncdump", args.file]):
         r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
