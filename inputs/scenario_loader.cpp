@@ -156,6 +156,8 @@ class Loader {
   // ---- problems
   SourceLoc loc_of(const toml::source_region& r) const {
     SourceLoc l;
+    // A node without a source (the merged root table) is reported at the top of the named file.
+    if (!r.path && r.begin.line == 0) return SourceLoc{top_path_, 1, 1};
     if (r.path) l.file = *r.path;
     l.line = static_cast<int>(r.begin.line);
     l.column = static_cast<int>(r.begin.column);
@@ -190,13 +192,17 @@ class Loader {
     if (text_override) {
       text = *text_override;
     } else {
-      std::ifstream in(path, std::ios::binary);
-      if (!in) {
+      std::error_code dir_ec;
+      std::ifstream in;
+      const bool is_dir = fs::is_directory(path, dir_ec);
+      if (!is_dir) in.open(path, std::ios::binary);
+      if (!in.is_open() || !in) {
         if (from)
           problem(*from, from_key, "found " + describe(*from) + ", expected the path of an existing scenario file ('" +
                                        pstr + "' cannot be opened)");
         else
-          problem(SourceLoc{pstr, 0, 0}, "", "cannot open the scenario file");
+          problem(SourceLoc{pstr, 0, 0}, "",
+                  is_dir ? "found a directory, expected a scenario file (.toml)" : "cannot open the scenario file");
         fatal_ = true;
         return {};
       }
