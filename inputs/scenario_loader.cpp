@@ -888,6 +888,10 @@ class Loader {
         keys.insert(keys.end(), {"fleet", "cargo", "distance", "speed", "load_time", "unload_time", "weather"});
       if (*kind == "pipeline") keys.insert(keys.end(), {"linefill", "linefill_owner", "hydraulics"});
       check_keys(t, p, with_prov(keys), "a " + *kind + " leg");
+    } else {
+      keys.insert(keys.end(), {"capacity", "berths", "rate", "availability", "fleet", "cargo", "distance", "speed",
+                               "load_time", "unload_time", "weather", "linefill", "linefill_owner", "hydraulics"});
+      check_keys(t, p, with_prov(keys), "a leg");
     }
     provenance(t, p, keys);
     lg.name = get_string(t, p, "name", false).value_or(e.id);

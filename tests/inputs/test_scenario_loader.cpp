@@ -253,6 +253,9 @@ TEST_CASE("base.toml lands in SI as route-data says") {
   // route-data §2 Upgraded capacity: 1.2 mb/d.
   CHECK(leg("btc").capacity.at(sc.start) == doctest::Approx(1.2e6 * 0.158987294928 / 86400).epsilon(1e-12));
   CHECK(leg("btc").basis == caspflow::model::CapBasis::Volume);
+  // `hydraulics` resolves relative to the file that wrote it, and the file exists.
+  CHECK(fs::path(leg("btc").hydraulic_model).filename() == "btc-hydraulics.toml");
+  CHECK(fs::is_regular_file(leg("btc").hydraulic_model));
   // route-data §2 Linefill volume: about 10 million bbl.
   CHECK(leg("btc").linefill == doctest::Approx(10e6 * kBbl));
   // route-data §9 CPC capacity: 72.5 Mt/yr of Kazakh capacity.
