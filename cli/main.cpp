@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   caspflow::cli::Action action;
   caspflow::cli::add_run_commands(app, action);
+  caspflow::cli::add_hydraulics_command(app, action);
   caspflow::cli::add_capacity_commands(app, action);
 
   try {
