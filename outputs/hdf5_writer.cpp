@@ -77,6 +77,7 @@ herr_t collect_error(unsigned /*n*/, const H5E_error2_t* err, void* out) {
   std::string m = err->func_name != nullptr ? err->func_name : "?";
   m += "(): ";
   m += err->desc != nullptr ? err->desc : "";
+  std::replace(m.begin(), m.end(), '\n', ' ');  // the sec2 driver embeds ctime() output, which ends in '\n'
   msgs->push_back(std::move(m));
   return 0;
 }
@@ -349,7 +350,11 @@ void write_all(hid_t dset, hid_t mtype, const void* buf, size_t n, const std::st
 
 std::string time_units(const TimeAxis& t) { return "days since " + t.origin + " 00:00:00"; }
 
-void write_file(const Dataset& ds, const std::map<std::string, DimInfo>& dims, const std::string& tmp) {
+/// Builds the whole file in memory (HDF5 "core" driver without backing store) and returns its image. No disk I/O
+/// happens inside HDF5: with HDF5 1.10 a failed H5Fclose (e.g. disk full while flushing) leaves a dangling file ID
+/// that crashes the library's atexit clean-up, so the bytes are written to disk by write_image() instead.
+std::vector<unsigned char> build_image(const Dataset& ds, const std::map<std::string, DimInfo>& dims,
+                                       const std::string& name) {
   Handle fcpl = plist(H5P_FILE_CREATE, "H5Pcreate(file create)");
   check_rc(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
            "H5Pset_link_creation_order");
@@ -359,7 +364,9 @@ void write_file(const Dataset& ds, const std::map<std::string, DimInfo>& dims, c
   check_rc(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "H5Pset_libver_bounds");
   // SEMI: H5Fclose fails (instead of silently deferring) if an object were still open.
   check_rc(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), "H5Pset_fclose_degree");
-  Handle file(check_id(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), "create file"), H5Fclose);
+  check_rc(H5Pset_fapl_core(fapl.get(), 4 * 1024 * 1024, /*backing_store=*/false), "H5Pset_fapl_core");
+  Handle file(check_id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), "create file in memory"),
+              H5Fclose);
   {
     const hid_t f = file.get();
     // Root attributes: Conventions first (unless the caller gives its own).
@@ -461,7 +468,36 @@ void write_file(const Dataset& ds, const std::map<std::string, DimInfo>& dims, c
       for (const auto& a : v.attrs) write_attr(d.get(), v.name, a);
     }
   }  // every object handle is closed here, before the file
+  check_rc(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "H5Fflush");
+  const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
+  if (size <= 0) throw WriteFailure{"H5Fget_file_image: " + hdf5_reason()};
+  std::vector<unsigned char> image(static_cast<size_t>(size));
+  if (H5Fget_file_image(file.get(), image.data(), image.size()) != size)
+    throw WriteFailure{"H5Fget_file_image: " + hdf5_reason()};
   check_rc(file.close(), "close file");
+  return image;
+}
+
+/// Writes the bytes to `tmp` (created or truncated) and flushes them to disk; POSIX errors become WriteFailure.
+void write_image(const std::vector<unsigned char>& image, const std::string& tmp) {
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw WriteFailure{"cannot create '" + tmp + "': " + std::strerror(errno)};
+  auto fail = [&](const char* what) {
+    const int err = errno;
+    ::close(fd);
+    throw WriteFailure{std::string(what) + " '" + tmp + "' failed: " + std::strerror(err)};
+  };
+  size_t done = 0;
+  while (done < image.size()) {
+    const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write to");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) fail("fsync of");
+  if (::close(fd) != 0) throw WriteFailure{"close of '" + tmp + "' failed: " + std::strerror(errno)};
 }
 
 }  // namespace
@@ -476,19 +512,13 @@ void write_dataset(const Dataset& ds, const std::string& path) {
   }
   const std::string tmp = path + ".tmp." + std::to_string(static_cast<long>(::getpid()));
   try {
-    write_file(ds, dims, tmp);
+    write_image(build_image(ds, dims, tmp), tmp);
   } catch (const WriteFailure& e) {
     std::remove(tmp.c_str());
     throw IoError("cannot write '" + path + "': " + e.what);
   } catch (...) {
     std::remove(tmp.c_str());
     throw;
-  }
-  // Flush the finished file to disk before it takes the target name (a crash after the rename then cannot
-  // expose a file whose data blocks were never written).
-  if (const int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
-    (void)::fsync(fd);
-    ::close(fd);
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;

@@ -13,7 +13,10 @@
 //   * data variables: float64 (NaN fill) or int32 (fill -2147483647, netCDF's NC_FILL_INT), `_FillValue` of the
 //     variable's own type, chunked (<= 1 MiB per chunk, ~1 year along time) with shuffle + deflate(4);
 //   * libver bounds EARLIEST..V18 so any HDF5 >= 1.8 reader opens the file.
-// The file appears at `path` only when complete: it is written as `path.tmp.<pid>` and renamed after H5Fclose.
+// The file appears at `path` only when complete: HDF5 builds it in memory (core driver), the image is written to
+// `path.tmp.<pid>`, fsync'ed and renamed onto `path`. Disk errors (full disk, quota, permissions) are therefore
+// plain POSIX errors in our code, never a half-closed HDF5 file (HDF5 1.10 crashes at exit after a failed
+// H5Fclose). Memory use is about twice the file size.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -71,7 +74,7 @@ inline constexpr int32_t kIntFill = -2147483647;
 /// dimension of every variable, vlen UTF-8 labels, scalar vlen UTF-8 string attributes, CF time, _FillValue of
 /// the variable's type, chunked + shuffle + deflate (chunks <= ~1 MiB; variables with a time dimension chunked
 /// ~1 year along time), libver bounds EARLIEST..V18. Written to a temporary name in the same directory
-/// (path + ".tmp.<pid>") and renamed onto `path` only after H5Fclose succeeded; on any failure the temporary
+/// (path + ".tmp.<pid>") and renamed onto `path` only after H5Fclose and fsync succeeded; on any failure the temporary
 /// is removed and caspflow::IoError (model/errors.hpp) is thrown with the path and the HDF5 reason. Shapes are
 /// checked (data size == product of dims) before anything is created; a bad shape is an IoError too, as are
 /// unknown or duplicate names, missing units/long_name, malformed origins/bounds and non-UTF-8 text.

@@ -7,7 +7,10 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <sys/resource.h>
+
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -351,6 +354,47 @@ TEST_CASE("write_dataset: failures throw IoError and leave neither the file nor 
     hid_t f = H5Fopen(path.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
     CHECK(f >= 0);
     if (f >= 0) H5Fclose(f);
+  }
+  SUBCASE("the disk write fails half-way (file size limit): IoError, the temporary is removed, no crash at exit") {
+    // RLIMIT_FSIZE makes write(2) fail with EFBIG once the temporary reaches 64 KiB (the image is ~1 MB). Before the
+    // in-memory build, HDF5 itself hit this error and its failed H5Fclose crashed the process at exit.
+    Dataset big = make_generic();
+    LabelAxis many{"many", {}, "250 labels"};
+    for (int i = 0; i < 250; ++i) {
+      char label[16];
+      std::snprintf(label, sizeof label, "M%d", i);
+      many.labels.emplace_back(label);
+    }
+    big.label_axes.push_back(many);
+    Variable noise{"noise", {"time", "many"}, {}, {}, false,
+                   {{"units", std::string("1")}, {"long_name", std::string("800 kB of random doubles")}}};
+    uint64_t x = 88172645463325252ULL;  // xorshift64: incompressible data, so deflate cannot keep it small
+    for (int i = 0; i < kDays * 250; ++i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      noise.data.push_back(static_cast<double>(x));
+    }
+    big.variables.push_back(noise);
+    const std::string path = (dir / "too_big.h5").string();
+    auto* old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit old_limit{};
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    rlimit small = old_limit;
+    small.rlim_cur = 64 * 1024;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    std::string msg;
+    try {
+      write_dataset(big, path);
+    } catch (const caspflow::IoError& e) {
+      msg = e.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &old_limit);
+    std::signal(SIGXFSZ, old_handler);
+    CHECK(msg.find("cannot write '" + path + "'") != std::string::npos);
+    CHECK(msg.find("File too large") != std::string::npos);  // strerror(EFBIG)
+    MESSAGE("write failure reported as: " << msg);
+    CHECK_FALSE(fs::exists(path));
   }
   CHECK_FALSE(leftover_tmp(dir));
   fs::remove_all(dir);
