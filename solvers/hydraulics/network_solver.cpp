@@ -187,6 +187,12 @@ struct NetworkSolver::Impl {
     J = SunMatrix(SUNSparseMatrix(n, n, static_cast<sunindextype>(colind.size()), CSR_MAT, ctx.get()));
     if (!J) throw SolverError("SUNSparseMatrix failed");
     fill_pattern(J.get());
+    // KINSOL zeroes J (values and pattern) before every Jacobian call; the pattern is fixed, so zero
+    // the values only and skip rebuilding the index arrays.
+    J.get()->ops->zero = [](SUNMatrix A) -> int {
+      std::memset(SUNSparseMatrix_Data(A), 0, sizeof(realtype) * SUNSparseMatrix_NNZ(A));
+      return 0;
+    };
     LS = SunLinSol(SUNLinSol_KLU(u.get(), J.get(), ctx.get()));
     if (!LS) throw SolverError("SUNLinSol_KLU failed");
     // SUNLinSol_KLU's initialize (called at every KINSol) forces a new symbolic analysis; the
@@ -419,9 +425,7 @@ struct NetworkSolver::Impl {
   }
 
   void jacobian(const double* x, SUNMatrix Jm) {
-    fill_pattern(Jm);
-    double* a = SUNSparseMatrix_Data(Jm);
-    std::fill(a, a + colind.size(), 0.0);
+    double* a = SUNSparseMatrix_Data(Jm);  // pattern set once; values zeroed by KINSOL (ops->zero)
     const double* Q = x + nj;
     const bool cached = x_cache.size() == static_cast<std::size_t>(n) && std::memcmp(x, x_cache.data(), n * sizeof(double)) == 0;
     for (int k = 0; k < nl; ++k) {
