@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "inputs/scenario_loader.hpp"
+#include "model/allocation.hpp"
 #include "outputs/hdf5_writer.hpp"
 #include "outputs/run_output.hpp"
 #include "solvers/dynamics.hpp"
@@ -72,6 +73,7 @@ void add_run_commands(CLI::App& app, Action& action) {
   check->callback([copt, &action]() {
     action = [copt]() {
       const model::Scenario sc = inputs::load_scenario(*copt);
+      const model::Allocator alloc(sc);  // also loads hydraulic pipeline files and checks station ids
       std::cout << "ok: " << *copt << ": " << sc.grades.size() << " grades, " << sc.nodes.size() << " nodes, "
                 << sc.legs.size() << " legs, " << sc.shippers.size() << " shippers, " << sc.events.size()
                 << " events, " << model::iso_date(sc.start) << " to " << model::iso_date(sc.end - model::kDay) << "; "

@@ -880,17 +880,17 @@ class Loader {
     lg.id = e.id;
     lg.loc = loc_of(t);
     auto kind = get_choice(t, p, "kind", {"fixed", "port", "tanker", "pipeline"}, true);
-    std::vector<std::string> keys{"kind", "name", "from", "to"};
+    std::vector<std::string> keys{"kind", "name", "from", "to", "max_sulphur", "min_api", "max_api"};
     if (kind) {
       if (*kind == "fixed" || *kind == "pipeline") keys.push_back("capacity");
       if (*kind == "port") keys.insert(keys.end(), {"berths", "rate", "availability"});
       if (*kind == "tanker")
         keys.insert(keys.end(), {"fleet", "cargo", "distance", "speed", "load_time", "unload_time", "weather"});
-      if (*kind == "pipeline") keys.insert(keys.end(), {"linefill", "linefill_owner", "hydraulics"});
+      if (*kind == "pipeline") keys.insert(keys.end(), {"linefill", "linefill_owner", "hydraulics", "dra"});
       check_keys(t, p, with_prov(keys), "a " + *kind + " leg");
     } else {
       keys.insert(keys.end(), {"capacity", "berths", "rate", "availability", "fleet", "cargo", "distance", "speed",
-                               "load_time", "unload_time", "weather", "linefill", "linefill_owner", "hydraulics"});
+                               "load_time", "unload_time", "weather", "linefill", "linefill_owner", "hydraulics", "dra"});
       check_keys(t, p, with_prov(keys), "a leg");
     }
     provenance(t, p, keys);
@@ -911,9 +911,24 @@ class Loader {
     }
     const std::vector<Dim> flow{Dim::MassFlow, Dim::VolumeFlow};
     auto basis_of = [](Dim d) { return d == Dim::MassFlow || d == Dim::Mass ? model::CapBasis::Mass : model::CapBasis::Volume; };
+    // Quality limits on the blend entering the leg (any kind).
+    if (auto q = get_quantity(t, p, "max_sulphur", {Dim::Fraction}, Range{0.0, 1.0, false, true}, false)) lg.max_sulphur = q->value;
+    auto api_density = [](double api) { return 141.5 / (api + 131.5) * 999.016; };
+    auto min_api = get_quantity(t, p, "min_api", {Dim::Dimensionless}, Range{0, 100, true, true}, false);
+    auto max_api = get_quantity(t, p, "max_api", {Dim::Dimensionless}, Range{0, 100, true, true}, false);
+    if (min_api) lg.max_density = api_density(min_api->value);
+    if (max_api) lg.min_density = api_density(max_api->value);
+    if (min_api && max_api && min_api->value >= max_api->value)
+      problem(*t.get("max_api"), p + ".max_api", "found " + describe(*t.get("max_api")) + ", expected a value above min_api (" + describe(*t.get("min_api")) + ")");
     if (*kind == "fixed" || *kind == "pipeline") {
       lg.kind = *kind == "fixed" ? model::LegKind::Fixed : model::LegKind::Pipeline;
-      if (auto s = get_series(t, p, "capacity", flow, kNonNeg, true)) {
+      const bool hydraulic = *kind == "pipeline" && t.get("hydraulics");
+      if (hydraulic && t.get("capacity"))
+        problem(*t.get("capacity"), p + ".capacity",
+                "found a capacity on a pipeline with `hydraulics`, expected none: its capacity comes from the flow equations");
+      if (hydraulic) {
+        lg.basis = model::CapBasis::Volume;
+      } else if (auto s = get_series(t, p, "capacity", flow, kNonNeg, true)) {
         lg.capacity = s->s;
         lg.basis = basis_of(s->dim);
       }
@@ -927,6 +942,9 @@ class Loader {
         problem(*lo, p + ".linefill_owner", "found a linefill owner without `linefill`, expected `linefill` (a volume) to be set");
       if (lo)
         if (auto s = ref(*lo, p + ".linefill_owner", shipper_ix_, "a shipper ID")) lg.linefill_owner = *s;
+      if (t.get("dra") && !t.get("hydraulics"))
+        problem(*t.get("dra"), p + ".dra", "found a drag reduction on a pipeline without `hydraulics`, expected `hydraulics` to be set");
+      if (auto s = get_series(t, p, "dra", {Dim::Fraction}, Range{0.0, 0.9, true, true}, false)) lg.dra = s->s;
       if (const toml::node* hn = t.get("hydraulics")) {
         if (!hn->is_string() || hn->as_string()->get().empty()) {
           problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected the path of a hydraulic pipeline description");
@@ -1112,7 +1130,7 @@ class Loader {
     for (size_t i = 0; i < a.size(); ++i) {
       const toml::table& t = *a.get(i)->as_table();
       const std::string p = "events[" + std::to_string(i) + "]";
-      const std::vector<std::string> keys{"id", "leg", "node", "start", "end", "remaining"};
+      const std::vector<std::string> keys{"id", "leg", "node", "station", "start", "end", "remaining"};
       check_keys(t, p, with_prov(keys), "an event");
       provenance(t, p, keys);
       model::Event ev;
@@ -1141,7 +1159,18 @@ class Loader {
         problem(*t.get("end"), p + ".end",
                 "found " + describe(*t.get("end")) + ", expected an end after start (" + model::iso_date(*s) +
                     "); the event holds on [start, end)");
-      if (auto q = get_quantity(t, p, "remaining", {Dim::Fraction}, kUnit, true)) ev.remaining = q->value;
+      if (const toml::node* sn = t.get("station")) {
+        if (!ln)
+          problem(*sn, p + ".station", "found a station without `leg`, expected `leg` = the hydraulic pipeline the station is on");
+        if (!sn->is_string() || sn->as_string()->get().empty())
+          problem(*sn, p + ".station", "found " + describe(*sn) + ", expected a pump station id (string)");
+        else
+          ev.station = sn->as_string()->get();
+        if (t.get("remaining"))
+          problem(*t.get("remaining"), p + ".remaining", "found `remaining` on a station outage, expected none (the station is bypassed)");
+      } else if (auto q = get_quantity(t, p, "remaining", {Dim::Fraction}, kUnit, true)) {
+        ev.remaining = q->value;
+      }
       sc_.events.push_back(std::move(ev));
     }
   }

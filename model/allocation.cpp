@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "model/pipeline/pipeline_loader.hpp"
+
 namespace caspflow::model {
 
 namespace {
@@ -56,6 +58,52 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
       routes_.push_back(rv);
     }
   }
+  // Hydraulic pipelines: load each description once; capacities are memoised per leg.
+  hyd_.resize(sc.legs.size());
+  tables_.resize(sc.legs.size());
+  for (const auto& g : sc.grades) {
+    hydraulics::Fluid f;
+    f.rho15 = g.density;
+    if (g.visc_nu1 > 0 && g.visc_nu2 > 0) {
+      f.t1 = g.visc_t1;
+      f.nu1 = g.visc_nu1;
+      f.t2 = g.visc_t2;
+      f.nu2 = g.visc_nu2;
+    } else {
+      f.nu1 = f.nu2 = 0;  // unknown: a hydraulic pipeline carrying it is refused below
+    }
+    fluids_.push_back(f);
+  }
+  for (size_t l = 0; l < sc.legs.size(); ++l) {
+    const auto& leg = sc.legs[l];
+    if (leg.hydraulic_model.empty()) continue;
+    const std::string key = "legs." + leg.id + ".hydraulics";
+    if (leg.kind != LegKind::Pipeline) throw InputError(leg.loc, key, "found a hydraulic description on a leg of another kind, expected kind = \"pipeline\"");
+    if (!(leg.linefill > 0) || leg.linefill_owner < 0)
+      throw InputError(leg.loc, key, "a hydraulic pipeline needs `linefill` and `linefill_owner`: its fluid is the crude in the line");
+    for (const auto& sg : segs_)
+      for (int li : sg.legs)
+        if (li == static_cast<int>(l)) {
+          const auto& g = sc.grades[static_cast<size_t>(sc.shippers[static_cast<size_t>(sg.shipper)].grade)];
+          if (!(g.visc_nu1 > 0 && g.visc_nu2 > 0))
+            throw InputError(g.loc, "grades." + g.id + ".viscosity",
+                             "missing, expected two (temperature, viscosity) points: grade travels in hydraulic pipeline '" + leg.id + "'");
+        }
+    {
+      const auto& g = sc.grades[static_cast<size_t>(sc.shippers[static_cast<size_t>(leg.linefill_owner)].grade)];
+      if (!(g.visc_nu1 > 0 && g.visc_nu2 > 0))
+        throw InputError(g.loc, "grades." + g.id + ".viscosity", "missing, expected two (temperature, viscosity) points: grade fills hydraulic pipeline '" + leg.id + "'");
+    }
+    auto model = std::make_shared<const pipeline::PipelineModel>(pipeline::load_pipeline(leg.hydraulic_model));
+    for (const auto& ev : sc.events)
+      if (!ev.station.empty() && ev.on_leg && ev.target == static_cast<int>(l)) {
+        bool found = false;
+        for (const auto& st : model->pipeline().stations) found |= st.id == ev.station;
+        if (!found) throw InputError(ev.loc, "events." + ev.id + ".station", "found '" + ev.station + "', expected a pump station of " + leg.hydraulic_model);
+      }
+    hyd_[l] = model;
+    tables_[l] = std::make_unique<pipeline::CapacityTable>(model);
+  }
   label_noroute_ = static_cast<int>(labels_.size());
   labels_.push_back("no_route");
   // Phases: by (priority, rank).
@@ -75,7 +123,7 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
 std::vector<double> Allocator::leg_event_factor(double t) const {
   std::vector<double> f(sc_.legs.size(), 1.0);
   for (const auto& e : sc_.events) {
-    if (t < e.start || t >= e.end) continue;
+    if (t < e.start || t >= e.end || !e.station.empty()) continue;
     if (e.on_leg) {
       f[static_cast<size_t>(e.target)] *= e.remaining;
     } else {
@@ -86,12 +134,54 @@ std::vector<double> Allocator::leg_event_factor(double t) const {
   return f;
 }
 
-double Allocator::leg_capacity(int leg, double t) const {
+pipeline::Conditions Allocator::hydraulic_conditions(int leg, double t, const std::vector<double>* linefill_fraction) const {
+  const auto& l = sc_.legs[static_cast<size_t>(leg)];
+  const auto& model = *hyd_[static_cast<size_t>(leg)];
+  const size_t NS = static_cast<size_t>(ns_);
+  // Blend of the grades in the line, by volume (Refutas viscosity, volume-additive density).
+  std::vector<double> gfrac(sc_.grades.size(), 0.0);
+  if (linefill_fraction) {
+    for (size_t s = 0; s < NS; ++s)
+      gfrac[static_cast<size_t>(sc_.shippers[s].grade)] += std::max(0.0, (*linefill_fraction)[static_cast<size_t>(leg) * NS + s]);
+  }
+  double tot = 0;
+  for (double x : gfrac) tot += x;
+  if (!(tot > 0)) {
+    std::fill(gfrac.begin(), gfrac.end(), 0.0);
+    gfrac[static_cast<size_t>(sc_.shippers[static_cast<size_t>(l.linefill_owner)].grade)] = 1.0;
+    tot = 1.0;
+  }
+  std::vector<hydraulics::Fluid> parts;
+  std::vector<double> fr;
+  for (size_t g = 0; g < gfrac.size(); ++g)
+    if (gfrac[g] > 0) {
+      parts.push_back(fluids_[g]);
+      fr.push_back(gfrac[g] / tot);
+    }
+  const hydraulics::Fluid fl = parts.size() == 1 ? parts[0] : hydraulics::blend(parts, fr);
+  std::vector<bool> out(model.pipeline().stations.size(), false);
+  for (const auto& e : sc_.events)
+    if (!e.station.empty() && e.on_leg && e.target == leg && t >= e.start && t < e.end)
+      for (size_t i = 0; i < out.size(); ++i)
+        if (model.pipeline().stations[i].id == e.station) out[i] = true;
+  const double dra = l.dra.empty() ? 0.0 : l.dra.at(t);
+  return pipeline::conditions_for(fl, model.pipeline().temperature_k, dra, std::move(out));
+}
+
+double Allocator::leg_capacity(int leg, double t, const std::vector<double>* linefill_fraction) const {
   const auto& l = sc_.legs[static_cast<size_t>(leg)];
   double c = 0;
   switch (l.kind) {
     case LegKind::Fixed:
-    case LegKind::Pipeline: c = l.capacity.at(t); break;
+    case LegKind::Pipeline:
+      if (hyd_[static_cast<size_t>(leg)]) {
+        const auto cond = hydraulic_conditions(leg, t, linefill_fraction);
+        c = tables_[static_cast<size_t>(leg)]->capacity(cond.rho, cond.nu, cond.dra, cond.out);
+        if (l.basis == CapBasis::Mass) c *= cond.rho;
+      } else {
+        c = l.capacity.at(t);
+      }
+      break;
     case LegKind::Port: c = l.berths.at(t) * l.berth_rate * l.availability; break;
     case LegKind::Tanker: c = l.fleet.at(t) * l.cargo / l.cycle_time() * l.weather[month_of(t)]; break;
   }
@@ -111,7 +201,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   // Capacities (leg basis) with events.
   const auto ev = leg_event_factor(t);
   std::vector<double> cap(NL);
-  for (size_t l = 0; l < NL; ++l) cap[l] = leg_capacity(static_cast<int>(l), t);
+  for (size_t l = 0; l < NL; ++l) cap[l] = leg_capacity(static_cast<int>(l), t, in.linefill_fraction);
   (void)ev;
 
   // Per segment: weight and coefficient on each leg.

@@ -11,9 +11,13 @@
 // Gauss-Seidel fixed point around the filling (converges in a few sweeps on a tree of legs; a failure to
 // converge is a SolverError naming the node).
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "model/hydraulics/fluid.hpp"
+#include "model/pipeline/capacity_table.hpp"
+#include "model/pipeline/pipeline_model.hpp"
 #include "model/scenario.hpp"
 
 namespace caspflow::model {
@@ -37,6 +41,9 @@ struct AllocInput {
   /// For pipeline legs with linefill: volume fraction of each shipper in the crude now leaving the
   /// line [leg * ns + s] (sums to 1 over s). Ignored for other legs.
   const std::vector<double>* outlet_fraction = nullptr;
+  /// For pipeline legs with linefill: volume fraction of each shipper in the whole line now
+  /// [leg * ns + s]; sets the fluid of hydraulic pipelines. Null = the linefill owner's crude.
+  const std::vector<double>* linefill_fraction = nullptr;
 };
 
 struct AllocResult {
@@ -58,8 +65,17 @@ class Allocator {
   /// Solve the allocation at one instant. Throws SolverError if the storage coupling does not converge.
   AllocResult solve(const AllocInput& in) const;
 
-  /// Capacity of a leg at time t in its own basis (kg/s or m3/s), including outages.
-  double leg_capacity(int leg, double t) const;
+  /// Capacity of a leg at time t in its own basis (kg/s or m3/s), including outages. A hydraulic
+  /// pipeline's capacity comes from the flow equations for its current linefill (`linefill_fraction`,
+  /// [leg * ns + s]; null = the owner's crude), DRA and stations in service.
+  double leg_capacity(int leg, double t, const std::vector<double>* linefill_fraction = nullptr) const;
+  /// Hydraulic conditions (blend at the pipeline's flowing temperature, DRA, stations out) of a
+  /// hydraulic pipeline leg at time t.
+  pipeline::Conditions hydraulic_conditions(int leg, double t, const std::vector<double>* linefill_fraction) const;
+  /// The pipeline model of a hydraulic leg (null for other legs).
+  const pipeline::PipelineModel* hydraulic_model(int leg) const {
+    return hyd_[static_cast<size_t>(leg)] ? hyd_[static_cast<size_t>(leg)].get() : nullptr;
+  }
   /// Labels of every possible limit: "supply", "capacity:<leg>", "storage_full:<node>",
   /// "ceiling:<shipper>/<route>", "no_route".
   const std::vector<std::string>& constraint_labels() const { return labels_; }
@@ -93,6 +109,9 @@ class Allocator {
   int label_supply_ = 0, label_noroute_ = 0;
   std::vector<int> label_leg_, label_full_, label_ceiling_;
   std::vector<std::vector<int>> phases_;  ///< segment indices per phase, in order
+  std::vector<std::shared_ptr<const pipeline::PipelineModel>> hyd_;  ///< per leg, null = not hydraulic
+  mutable std::vector<std::unique_ptr<pipeline::CapacityTable>> tables_;  ///< memoised capacities per leg
+  std::vector<hydraulics::Fluid> fluids_;                             ///< per grade (when it has viscosity)
   std::vector<double> leg_event_factor(double t) const;
 };
 

@@ -72,7 +72,11 @@ struct Leg {
   // Pipeline: plug-flow linefill (m3) and who owns the initial linefill.
   double linefill = 0;      ///< m3 (0 = no transit delay)
   int linefill_owner = -1;  ///< shipper index of the initial linefill
-  std::string hydraulic_model;  ///< id of a hydraulic pipeline description (issue 3), empty = series
+  std::string hydraulic_model;  ///< path of a hydraulic pipeline description; empty = capacity series
+  Series dra;                   ///< drag reduction (fraction of turbulent friction) for hydraulic pipelines; empty = 0
+  // Quality limits on the blend entering the leg (0 = no limit): mass-weighted sulphur, volume-additive density.
+  double max_sulphur = 0;       ///< mass fraction
+  double min_density = 0, max_density = 0;  ///< kg/m3 at 15 degC (max API, min API)
   SourceLoc loc;
 
   /// Round-trip time of a tanker (s).
@@ -83,6 +87,8 @@ struct Leg {
 };
 
 /// An outage or derate of a leg or a node's throughput: capacity x remaining in [start, end).
+/// With `station` set, a pump station of the hydraulic pipeline `target` is out of service instead
+/// (bypassed) and `remaining` is not used.
 struct Event {
   std::string id;
   bool on_leg = true;
@@ -90,6 +96,7 @@ struct Event {
   double start = 0, end = 0;
   double remaining = 0.0;  ///< fraction of capacity left, 0..1
   SourceLoc loc;
+  std::string station;     ///< pump station id on the leg's hydraulic description; empty = derate
 };
 
 enum class Priority { Firm, Interruptible };

@@ -42,7 +42,7 @@ struct Engine {
   std::vector<std::vector<double>> th_t, th_rate;
   // Plug-flow histories: inlet volume fractions per shipper vs cumulative inlet volume.
   std::vector<std::vector<double>> ph_v, ph_frac;
-  std::vector<double> arrivals, outlet;  ///< scratch for AllocInput
+  std::vector<double> arrivals, outlet, linefill;  ///< scratch for AllocInput
   std::vector<double> theta_vol;          ///< per node: hysteresis for leaving the full state (m3)
   RunStats stats;
   std::string cvode_message;
@@ -79,6 +79,13 @@ struct Engine {
         for (size_t s = 0; s < NS; ++s) out[s] = rr[i * NS + s];
       }
     }
+    for (size_t k = 0; k < plug_legs.size(); ++k) {  // what the line holds now, by volume
+      const int l = plug_legs[k];
+      double* lf = &linefill[static_cast<size_t>(l) * NS];
+      double tot = 0;
+      for (size_t s = 0; s < NS; ++s) tot += lf[s] = std::max(0.0, y[L.transit + l * L.ns + static_cast<int>(s)]) / rho[s];
+      for (size_t s = 0; s < NS; ++s) lf[s] = tot > 0 ? lf[s] / tot : 0.0;
+    }
     for (size_t k = 0; k < plug_legs.size(); ++k) {
       const int l = plug_legs[k];
       const double vq = cum_inlet_volume(l, y) - sc.legs[static_cast<size_t>(l)].linefill;
@@ -98,7 +105,7 @@ struct Engine {
 
   model::AllocResult solve_at(double t, const double* y) {
     delayed_inputs(t, y);
-    model::AllocInput in{t, &modes, &arrivals, &outlet};
+    model::AllocInput in{t, &modes, &arrivals, &outlet, &linefill};
     ++stats.alloc_solves;
     return alloc.solve(in);
   }
@@ -276,6 +283,7 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
   }
   e.arrivals.assign(static_cast<size_t>(L.nl) * NS, 0.0);
   e.outlet.assign(static_cast<size_t>(L.nl) * NS, 0.0);
+  e.linefill.assign(static_cast<size_t>(L.nl) * NS, 0.0);
   e.th_t.resize(e.tanker_legs.size());
   e.th_rate.resize(e.tanker_legs.size());
   e.ph_v.resize(e.plug_legs.size());

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "inputs/scenario_loader.hpp"
+#include "model/allocation.hpp"
 #include "model/series.hpp"
 
 namespace fs = std::filesystem;
@@ -250,8 +251,16 @@ TEST_CASE("base.toml lands in SI as route-data says") {
   };
   CHECK(sc.start == epoch_seconds(2025, 1, 1));
   CHECK(sc.end == epoch_seconds(2041, 1, 1));
-  // route-data §2 Upgraded capacity: 1.2 mb/d.
-  CHECK(leg("btc").capacity.at(sc.start) == doctest::Approx(1.2e6 * 0.158987294928 / 86400).epsilon(1e-12));
+  // BTC's capacity comes from the flow equations: no capacity series, the DRA of the scenario, and at
+  // that DRA the calibrated hydraulic model carries route-data §2's upgraded capacity, 1.2 mb/d (+-1 %).
+  CHECK(leg("btc").capacity.empty());
+  CHECK(leg("btc").dra.at(sc.start) == doctest::Approx(0.285));
+  {
+    const caspflow::model::Allocator alloc(sc);
+    int ib = 0;
+    while (sc.legs[static_cast<size_t>(ib)].id != "btc") ++ib;
+    CHECK(alloc.leg_capacity(ib, sc.start) == doctest::Approx(1.2e6 * 0.158987294928 / 86400).epsilon(0.01));
+  }
   CHECK(leg("btc").basis == caspflow::model::CapBasis::Volume);
   // `hydraulics` resolves relative to the file that wrote it, and the file exists.
   CHECK(fs::path(leg("btc").hydraulic_model).filename() == "btc-hydraulics.toml");
