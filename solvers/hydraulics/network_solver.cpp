@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <tuple>
 
 #include <kinsol/kinsol.h>
 #include <nvector/nvector_serial.h>
@@ -55,6 +56,10 @@ struct NetworkSolver::Impl {
   std::vector<int> junction_nodes; // unknown index -> node
   // per-link constants
   std::vector<double> r_hw, km;    // HW resistance (SI), minor-loss coefficient h = km Q|Q|
+  struct DwConst {
+    double re_per_q = 0, c = 0, lam = 0, e37 = 0;  // Re/|Q|, L/(2 g D A^2), laminar dh/dQ, (eps/D)/3.7
+  };
+  std::vector<DwConst> dw;
   double g = kGravity;
   // CSR pattern
   std::vector<sunindextype> rowptr, colind;
@@ -99,6 +104,14 @@ struct NetworkSolver::Impl {
         // Minor loss K v^2/2g = 8K/(g pi^2 d^4) Q^2; EPANET uses 0.02517 K/d^4 in ft, cfs.
         km[k] = epanet ? kMinorEpanet * L.minor_loss / std::pow(d / kFt, 4) * kFt / (kFt3 * kFt3)
                        : 8.0 * L.minor_loss / (g * M_PI * M_PI * std::pow(d, 4));
+      }
+      if ((L.kind == LinkKind::Pipe || L.kind == LinkKind::CVPipe) && net.headloss == HeadLossFormula::DarcyWeisbach) {
+        const double A = 0.25 * M_PI * d * d;
+        dw.resize(nl);
+        dw[k].re_per_q = d / (A * net.viscosity);
+        dw[k].c = L.length / (d * 2.0 * g * A * A);
+        dw[k].lam = 32.0 * net.viscosity * L.length / (g * d * d * A);
+        dw[k].e37 = L.roughness / d / 3.7;
       }
       if ((L.kind == LinkKind::Pipe || L.kind == LinkKind::CVPipe) && net.headloss == HeadLossFormula::HazenWilliams) {
         // EPANET resistcoeff(): R = 4.727 L / C^1.852 / d^4.871 (ft, cfs) -> SI.
@@ -283,7 +296,26 @@ struct NetworkSolver::Impl {
           hl = Q < 0 ? -h : h;
           dh = hg;
         } else {
-          auto [h, d] = head_loss_darcy_dq(Q, L.length, L.diameter, L.roughness, net.viscosity, 0.0, opt.friction, g);
+          const DwConst& c = dw[k];
+          const double Re = q * c.re_per_q;
+          double h, d;
+          if (Re <= kReLaminar) {  // Hagen-Poiseuille
+            h = c.lam * Q;
+            d = c.lam;
+          } else if (Re >= kReTurbulent && opt.friction == FrictionMode::Epanet) {
+            // Swamee-Jain inlined (same formula as friction.cpp, natural logs): f = 0.25 ln10^2 / ln(y)^2,
+            // y = e/3.7 + 5.74 Re^-0.9.
+            constexpr double kLn10 = 2.302585092994045684;
+            const double y1 = 5.74 * std::exp(-0.9 * std::log(Re));
+            const double y = c.e37 + y1;
+            const double ly = std::log(y);
+            const double f = 0.25 * kLn10 * kLn10 / (ly * ly);
+            const double dfdre = 0.5 * kLn10 * kLn10 / (ly * ly * ly) * 0.9 * y1 / (Re * y);
+            h = f * c.c * Q * q;
+            d = c.c * (2.0 * f * q + dfdre * c.re_per_q * q * q);
+          } else {
+            std::tie(h, d) = head_loss_darcy_dq(Q, L.length, L.diameter, L.roughness, net.viscosity, 0.0, opt.friction, g);
+          }
           hl = h + km[k] * Q * q;
           dh = d + 2.0 * km[k] * q;
         }
