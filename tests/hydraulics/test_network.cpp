@@ -197,3 +197,75 @@ TEST_CASE("network: Colebrook mode on btc_like differs from EPANET's Swamee-Jain
   CHECK(std::abs(qc / qe - 1) < 0.002);
   CHECK(qc != qe);
 }
+
+TEST_CASE("extended period: clock-time control cuts the step and closes the valve; volume-curve tank") {
+  // Same filling tank as above (Q/A = 0.05/78.54 m/s, mass balance), with a control closing the FCV at
+  // 01:30 clock time: the step is cut at 5400 s, the level then stays at 2 + 0.05*5400/A = 5.4377 m.
+  // A second run replaces the cylinder by a linear volume curve V(level) = A level (same tank).
+  for (bool curve : {false, true}) {
+    CAPTURE(curve);
+    Network net;
+    const double A = M_PI * 25;
+    auto t = node("T", NodeKind::Tank, 0.0);
+    t.init_level = 2, t.min_level = 1, t.max_level = 10, t.diameter = 10, t.min_volume = A;
+    if (curve) {
+      net.curves.push_back({"VC", {{0.0, 0.0}, {20.0, 20.0 * A}}});
+      t.volume_curve = 0;
+    }
+    net.nodes = {node("R", NodeKind::Reservoir, 100.0), t};
+    auto v = link("F", LinkKind::FCV, 0, 1);
+    v.diameter = 0.3, v.setting = 0.05, v.has_setting = true, v.status = LinkStatus::Active;
+    net.links = {v};
+    Control c;
+    c.link = 0;
+    c.kind = ControlKind::AtClockTime;
+    c.time = 5400;
+    c.status = LinkStatus::Closed;
+    net.controls = {c};
+    net.duration = 3 * 3600;
+    net.index();
+    Simulation sim(net, colebrook());
+    auto r = sim.run();
+    REQUIRE(r.times.size() == 4);
+    CHECK(r.heads[1][1] == doctest::Approx(2.0 + 0.05 * 3600 / A).epsilon(1e-5));
+    CHECK(r.heads[2][1] == doctest::Approx(2.0 + 0.05 * 5400 / A).epsilon(1e-5));
+    CHECK(r.heads[3][1] == doctest::Approx(2.0 + 0.05 * 5400 / A).epsilon(1e-5));
+    CHECK(r.flows[2][0] == 0.0);
+    CHECK(r.hydraulic_steps == 5);  // 0, 1 h, 1.5 h (control), 2 h, 3 h
+  }
+}
+
+TEST_CASE("inp reader: times, clock-time controls, [DEMANDS] and [STATUS]") {
+  // Expected values follow the EPANET 2.2 manual's input format (section 11 / appendix C).
+  const std::string text =
+      "[JUNCTIONS]\n J1 10 5 P1\n J2 10\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 200 100\n P2 J1 J2 100 200 100 0 CV\n"
+      " P3 R1 J2 100 200 100 2.5 Closed\n"
+      "[PATTERNS]\n P1 1 2\n P1 3\n[DEMANDS]\n J1 7 P1\n J1 1\n J2 4\n[STATUS]\n P3 Open\n"
+      "[CONTROLS]\n LINK P3 CLOSED AT CLOCKTIME 2:30 PM\n LINK P3 OPEN AT TIME 3.5\n LINK P3 CLOSED IF NODE J1 BELOW 20\n"
+      "[TIMES]\n Duration 1:30\n Hydraulic Timestep 0:15\n Pattern Timestep 30 MIN\n Report Timestep 900 SEC\n"
+      " Start ClockTime 8 am\n[OPTIONS]\n Units LPS\n Pattern P1\n Demand Multiplier 2\n";
+  auto r = inputs::epanet::parse_inp(text, "t.inp");
+  const auto& n = r.network;
+  CHECK(n.duration == 5400);
+  CHECK(n.hyd_step == 900);
+  CHECK(n.pattern_step == 1800);
+  CHECK(n.report_step == 900);
+  CHECK(n.start_clock == 8 * 3600);
+  CHECK(n.patterns[0].factors == std::vector<double>{1, 2, 3});
+  // [DEMANDS] replaces J1's own demand; J1 1 without a pattern takes the default pattern P1.
+  const auto& j1 = n.nodes[n.find_node("J1")];
+  REQUIRE(j1.demands.size() == 2);
+  CHECK(j1.demands[0].base == doctest::Approx(0.007));
+  CHECK(j1.demands[1].pattern == 0);
+  CHECK(n.demand_multiplier == 2);
+  CHECK(n.links[n.find_link("P2")].kind == LinkKind::CVPipe);
+  CHECK(n.links[n.find_link("P3")].minor_loss == 2.5);
+  CHECK(n.links[n.find_link("P3")].status == LinkStatus::Open);  // [STATUS] overrides [PIPES]
+  REQUIRE(n.controls.size() == 3);
+  CHECK(n.controls[0].kind == ControlKind::AtClockTime);
+  CHECK(n.controls[0].time == 14 * 3600 + 1800);
+  CHECK(n.controls[1].time == 12600);  // 3.5 h
+  // Junction control: pressure 20 m (LPS files: metres) above elevation 10 m, SG 1.
+  CHECK(n.controls[2].grade == doctest::Approx(30.0));
+  CHECK(n.controls[2].kind == ControlKind::LevelBelow);
+}
