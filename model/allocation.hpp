@@ -72,6 +72,10 @@ class Allocator {
   /// Hydraulic conditions (blend at the pipeline's flowing temperature, DRA, stations out) of a
   /// hydraulic pipeline leg at time t.
   pipeline::Conditions hydraulic_conditions(int leg, double t, const std::vector<double>* linefill_fraction) const;
+  /// Exact capacity (not the memoised table) of a hydraulic leg, with its binding constraint.
+  pipeline::CapacityResult hydraulic_capacity(int leg, double t, const std::vector<double>* linefill_fraction) const {
+    return hyd_[static_cast<size_t>(leg)]->capacity(hydraulic_conditions(leg, t, linefill_fraction));
+  }
   /// The pipeline model of a hydraulic leg (null for other legs).
   const pipeline::PipelineModel* hydraulic_model(int leg) const {
     return hyd_[static_cast<size_t>(leg)] ? hyd_[static_cast<size_t>(leg)].get() : nullptr;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "caspflow/version.hpp"
+#include "model/hydraulics/fluid.hpp"
 #include "outputs/sha256.hpp"
 
 namespace caspflow::outputs {
@@ -187,12 +188,84 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
         adel.data.push_back(dlt(L.leg_out + static_cast<int>(l * NS + s2)));
       }
   }
+  // Blend in every pipeline with linefill, at the end of each day (DESIGN §3: volume-additive density,
+  // mass-weighted sulphur, Refutas viscosity blending at 20 degC).
+  Variable bd = var("linefill_density", {"time", "leg"}, "kg m-3", "density at 15 degC of the crude in the line (NaN: no linefill)");
+  Variable bs = var("linefill_sulphur", {"time", "leg"}, "1", "sulphur mass fraction of the crude in the line");
+  Variable bv = var("linefill_viscosity", {"time", "leg"}, "m2 s-1", "kinematic viscosity at 20 degC of the crude in the line (NaN: a grade without viscosity)");
+  for (Variable* v : {&bd, &bs, &bv}) v->attrs.push_back(s("cell_methods", end_day));
+  std::vector<hydraulics::Fluid> gfl;
+  for (const auto& g : sc.grades) {
+    hydraulics::Fluid f;
+    f.rho15 = g.density;
+    f.t1 = g.visc_t1, f.nu1 = g.visc_nu1, f.t2 = g.visc_t2, f.nu2 = g.visc_nu2;
+    gfl.push_back(f);
+  }
+  for (size_t d = 0; d < ND; ++d)
+    for (size_t l = 0; l < NL; ++l) {
+      if (!(sc.legs[l].linefill > 0)) {
+        bd.data.push_back(kNaN), bs.data.push_back(kNaN), bv.data.push_back(kNaN);
+        continue;
+      }
+      std::vector<double> gvol(sc.grades.size(), 0.0), gmass(sc.grades.size(), 0.0);
+      for (size_t s2 = 0; s2 < NS; ++s2) {
+        const double m = std::max(0.0, Y(d + 1, L.transit + static_cast<int>(l * NS + s2)));
+        const size_t g = static_cast<size_t>(sc.shippers[s2].grade);
+        gmass[g] += m;
+        gvol[g] += m / rho[s2];
+      }
+      double V = 0, M = 0, S = 0;
+      bool visc = true;
+      std::vector<hydraulics::Fluid> parts;
+      std::vector<double> fr;
+      for (size_t g = 0; g < gvol.size(); ++g) {
+        V += gvol[g];
+        M += gmass[g];
+        S += gmass[g] * sc.grades[g].sulphur;
+        if (gvol[g] > 0) {
+          visc &= sc.grades[g].visc_nu1 > 0 && sc.grades[g].visc_nu2 > 0;
+          parts.push_back(gfl[g]);
+          fr.push_back(gvol[g]);
+        }
+      }
+      bd.data.push_back(V > 0 ? M / V : kNaN);
+      bs.data.push_back(M > 0 ? S / M : kNaN);
+      if (visc && V > 0) {
+        for (double& x : fr) x /= V;
+        const auto b = parts.size() == 1 ? parts[0] : hydraulics::blend(parts, fr);
+        bv.data.push_back(b.viscosity(293.15));
+      } else {
+        bv.data.push_back(kNaN);
+      }
+    }
+
   Variable res = var("conservation_residual", {"shipper"}, "1",
                      "|supply - sink deliveries - shut-in - change of stock - change in transit| / supply, whole run");
   res.data = run.residual;
 
   ds.variables = {flow, fbs, del, cap, util, inv, invs, tr, sup, shut, sink, lim, inv0, tr0, kz, gos, dens, sul,
-                  asup, asink, ashut, aflow, adel, res};
+                  asup, asink, ashut, aflow, adel, res, bd, bs, bv};
+
+  // Pump stations of hydraulic pipelines (mid-day, at the flow then entering the line).
+  if (!run.station_labels.empty()) {
+    ds.label_axes.push_back(LabelAxis{"station", run.station_labels, "pump station (LEG/STATION)"});
+    Variable ps = var("station_suction_pressure", {"time", "station"}, "Pa", "suction pressure (gauge) at mid-day; NaN: out of service");
+    Variable pd = var("station_discharge_pressure", {"time", "station"}, "Pa", "discharge pressure (gauge) at mid-day; NaN: out of service");
+    Variable pw = var("station_power", {"time", "station"}, "W", "pump shaft power at mid-day");
+    ps.data = run.station_suction;
+    pd.data = run.station_discharge;
+    pw.data = run.station_power;
+    std::vector<std::string> hl;
+    for (int l : run.hydraulic_legs) hl.push_back(sc.legs[static_cast<size_t>(l)].id);
+    ds.label_axes.push_back(LabelAxis{"hydraulic_leg", hl, "pipeline leg whose capacity comes from the flow equations"});
+    ds.label_axes.push_back(LabelAxis{"hydraulic_constraint", run.binding_labels, "constraint that limits a pipeline's capacity"});
+    Variable hb = var("hydraulic_binding", {"time", "hydraulic_leg"}, "1",
+                      "index into `hydraulic_constraint` of what limits the pipeline's capacity at mid-day");
+    hb.is_int = true;
+    hb.idata = run.hydraulic_binding;
+    for (auto* v : {&ps, &pd, &pw}) ds.variables.push_back(*v);
+    ds.variables.push_back(hb);
+  }
 
   // Provenance.
   const auto now = std::chrono::system_clock::now();

@@ -325,6 +325,16 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
   out.constraint_labels = e.alloc.constraint_labels();
   out.y_day.assign(static_cast<size_t>(out.ndays + 1) * static_cast<size_t>(L.size), 0.0);
   out.limit_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
+  for (int l = 0; l < L.nl; ++l)
+    if (const auto* pm = e.alloc.hydraulic_model(l)) {
+      out.hydraulic_legs.push_back(l);
+      for (const auto& st : pm->pipeline().stations) out.station_labels.push_back(sc.legs[static_cast<size_t>(l)].id + "/" + st.id);
+    }
+  const size_t nst = out.station_labels.size();
+  out.station_suction.assign(static_cast<size_t>(out.ndays) * nst, 0.0);
+  out.station_discharge.assign(static_cast<size_t>(out.ndays) * nst, 0.0);
+  out.station_power.assign(static_cast<size_t>(out.ndays) * nst, 0.0);
+  out.hydraulic_binding.assign(static_cast<size_t>(out.ndays) * out.hydraulic_legs.size(), 0);
 
   // Hard stops: breakpoints of every input series, events, month and year starts, the end.
   std::set<double> stops;
@@ -434,8 +444,30 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
     }
     while (next_mid < out.ndays && (next_mid + 0.5) * model::kDay <= tret) {
       if (CVodeGetDky(mem.get(), (next_mid + 0.5) * model::kDay, 0, ytmp.get()) < 0) fail(CV_ILL_INPUT);
-      const auto r = e.solve_at(e.eval_time((next_mid + 0.5) * model::kDay), N_VGetArrayPointer(ytmp.get()));
+      const double tmid = e.eval_time((next_mid + 0.5) * model::kDay);
+      const auto r = e.solve_at(tmid, N_VGetArrayPointer(ytmp.get()));
       std::copy(r.limit.begin(), r.limit.end(), out.limit_day.begin() + static_cast<long>(next_mid) * L.ns);
+      size_t ist = 0;
+      for (size_t h = 0; h < out.hydraulic_legs.size(); ++h) {
+        const int l = out.hydraulic_legs[h];
+        const auto* pm = e.alloc.hydraulic_model(l);
+        const auto cond = e.alloc.hydraulic_conditions(l, tmid, &e.linefill);
+        double q = 0;
+        for (size_t s = 0; s < NS; ++s) q += r.leg_in[static_cast<size_t>(l) * NS + s] / e.rho[s];
+        const auto prof = pm->profile(q, cond);
+        for (const auto& st : prof.stations) {
+          const size_t k = static_cast<size_t>(next_mid) * out.station_labels.size() + ist++;
+          out.station_suction[k] = st.in_service ? st.suction_pa : std::nan("");
+          out.station_discharge[k] = st.in_service ? st.discharge_pa : std::nan("");
+          out.station_power[k] = st.in_service ? st.power_w : 0.0;
+        }
+        // What limits the line's capacity today (at today's fluid, DRA and stations).
+        const auto capres = e.alloc.hydraulic_capacity(l, tmid, &e.linefill);
+        const std::string lab = std::string(pipeline::kind_name(capres.binding.kind)) + " at " + capres.binding.location;
+        auto it = std::find(out.binding_labels.begin(), out.binding_labels.end(), lab);
+        if (it == out.binding_labels.end()) it = out.binding_labels.insert(out.binding_labels.end(), lab);
+        out.hydraulic_binding[static_cast<size_t>(next_mid) * out.hydraulic_legs.size() + h] = static_cast<int>(it - out.binding_labels.begin());
+      }
       ++next_mid;
     }
     t = tret;

@@ -48,6 +48,14 @@ struct RunResult {
   double residual_total = 0;            ///< relative to total supply plus initial stock and transit
   RunStats stats;
   std::vector<LoggedEvent> events;      ///< in time order
+  // Hydraulic pipelines, evaluated at mid-day at the flow entering the line then.
+  std::vector<std::string> station_labels;  ///< "LEG/STATION" for every pump station of every hydraulic leg
+  std::vector<double> station_suction;      ///< ndays x nstation, Pa (gauge)
+  std::vector<double> station_discharge;    ///< ndays x nstation, Pa (gauge)
+  std::vector<double> station_power;        ///< ndays x nstation, W (shaft)
+  std::vector<int> hydraulic_legs;          ///< leg indices with a hydraulic model
+  std::vector<std::string> binding_labels;  ///< distinct "kind at location" of the hydraulic capacity
+  std::vector<int> hydraulic_binding;       ///< ndays x n hydraulic legs: index into binding_labels
 };
 
 /// Progress callback: fraction done in [0, 1].
