@@ -14,7 +14,7 @@ void BM_AllocationInstant(benchmark::State& state) {
   caspflow::model::Allocator alloc(sc);
   caspflow::model::Modes m;
   m.empty.assign(sc.nodes.size() * sc.shippers.size(), 1);
-  m.full.assign(sc.nodes.size(), 0);
+  m.full.assign(alloc.partitions().size(), 0);
   m.ceiling_hit.assign(alloc.route_vars().size(), 0);
   std::vector<double> arr(sc.legs.size() * sc.shippers.size(), 0.0), frac(arr.size(), 0.0);
   for (size_t l = 0; l < sc.legs.size(); ++l) frac[l * sc.shippers.size()] = 1.0;

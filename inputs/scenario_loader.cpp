@@ -792,7 +792,7 @@ class Loader {
   void node(const Entry& e) {
     const std::string p = "nodes." + e.id;
     const toml::table& t = *e.table;
-    const std::vector<std::string> keys{"kind", "name", "capacity", "heel", "initial"};
+    const std::vector<std::string> keys{"kind", "name", "capacity", "heel", "initial", "segregated"};
     check_keys(t, p, with_prov(keys), "a node");
     provenance(t, p, keys);
     model::Node nd;
@@ -868,6 +868,37 @@ class Loader {
                       " Mbbl), expected at most capacity - heel = " + fmt_num(nd.capacity - nd.heel) + " m3 (" +
                       fmt_num((nd.capacity - nd.heel) / bbl / 1e6) + " Mbbl)");
         }
+      }
+    }
+    if (const toml::node* sn = t.get("segregated")) {
+      const toml::table* st = sn->as_table();
+      if (!st) {
+        problem(*sn, p + ".segregated", "found " + describe(*sn) + ", expected an inline table { grade = \"volume\" }");
+      } else if (!capn) {
+        problem(*sn, p + ".segregated", "found segregated tanks at a node without `capacity`, expected `capacity` to be set");
+      } else {
+        double sum = 0;
+        for (auto&& [k, v] : *st) {
+          const std::string kp = p + ".segregated." + std::string(k.str());
+          auto it = grade_ix_.find(std::string(k.str()));
+          if (it == grade_ix_.end()) {
+            std::vector<std::string> known;
+            for (const auto& [id, ix] : grade_ix_) known.push_back(id);
+            std::string msg = "found grade `" + std::string(k.str()) + "`, expected a grade ID";
+            const std::string near = closest(k.str(), known, 2);
+            if (!near.empty()) msg += " (did you mean `" + near + "`?)";
+            SourceLoc kl = loc_of(k.source());
+            problem(kl.line ? kl : loc_of(v), kp, msg);
+            continue;
+          }
+          auto q = quantity(v, kp, {Dim::Volume});
+          if (!q || !check_range(v, kp, q->value, kPositive, "segregated tank volume")) continue;
+          sum += q->value;
+          nd.segregated.emplace_back(it->second, q->value);
+        }
+        if (cap && sum > nd.capacity - nd.heel + 1e-9 * nd.capacity)
+          problem(*sn, p + ".segregated",
+                  "found a total of " + fmt_num(sum) + " m3, expected at most capacity - heel = " + fmt_num(nd.capacity - nd.heel) + " m3");
       }
     }
     sc_.nodes.push_back(std::move(nd));

@@ -29,9 +29,45 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
     label_leg_.push_back(static_cast<int>(labels_.size()));
     labels_.push_back("capacity:" + l.id);
   }
-  for (const auto& n : sc.nodes) {
+  // Storage partitions: the common space of each storage node, then one per segregated grade.
+  part_of_.assign(sc.nodes.size() * static_cast<size_t>(ns_), -1);
+  for (size_t n = 0; n < sc.nodes.size(); ++n) {
+    const auto& nd = sc.nodes[n];
+    if (!nd.has_storage()) continue;
+    double seg = 0;
+    for (const auto& [g, v] : nd.segregated) seg += v;
+    if (seg > nd.working_capacity() * (1 + 1e-12))
+      throw InputError(nd.loc, "nodes." + nd.id + ".segregated", "found segregated tanks larger than the working capacity, expected their sum <= capacity - heel");
+    const int common = static_cast<int>(parts_.size());
+    parts_.push_back({static_cast<int>(n), -1, nd.working_capacity() - seg});
     label_full_.push_back(static_cast<int>(labels_.size()));
-    labels_.push_back("storage_full:" + n.id);
+    labels_.push_back("storage_full:" + nd.id);
+    for (int s = 0; s < ns_; ++s) part_of_[n * static_cast<size_t>(ns_) + static_cast<size_t>(s)] = common;
+    for (const auto& [g, v] : nd.segregated) {
+      const int pi = static_cast<int>(parts_.size());
+      parts_.push_back({static_cast<int>(n), g, v});
+      label_full_.push_back(static_cast<int>(labels_.size()));
+      labels_.push_back("storage_full:" + nd.id + "/" + sc.grades[static_cast<size_t>(g)].id);
+      for (int s = 0; s < ns_; ++s)
+        if (sc.shippers[static_cast<size_t>(s)].grade == g) part_of_[n * static_cast<size_t>(ns_) + static_cast<size_t>(s)] = pi;
+    }
+  }
+  // Quality limits on the blend entering a leg, as sum_s a_s f_s <= 0.
+  label_quality_.assign(sc.legs.size(), -1);
+  for (size_t l = 0; l < sc.legs.size(); ++l) {
+    const auto& leg = sc.legs[l];
+    auto add = [&](auto coef) {
+      QualityRow q{static_cast<int>(l), {}};
+      for (const auto& sh : sc.shippers) q.a.push_back(coef(sc.grades[static_cast<size_t>(sh.grade)]));
+      quality_.push_back(std::move(q));
+    };
+    if (leg.max_sulphur > 0) add([&](const Grade& g) { return g.sulphur - leg.max_sulphur; });  // mass-weighted
+    if (leg.max_density > 0) add([&](const Grade& g) { return 1.0 - leg.max_density / g.density; });  // volume-additive
+    if (leg.min_density > 0) add([&](const Grade& g) { return leg.min_density / g.density - 1.0; });
+    if (leg.max_sulphur > 0 || leg.max_density > 0 || leg.min_density > 0) {
+      label_quality_[l] = static_cast<int>(labels_.size());
+      labels_.push_back("quality:" + leg.id);
+    }
   }
   // Route variables and their segments.
   for (int s = 0; s < ns_; ++s) {
@@ -212,8 +248,36 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     const double nom = route.nomination.empty() ? res.supply[static_cast<size_t>(rv.shipper)] : route.nomination.at(t);
     w[g] = std::max(nom, kMinWeight);
   }
-  auto coef = [&](size_t g, int leg) {
-    return sc_.legs[static_cast<size_t>(leg)].basis == CapBasis::Mass ? 1.0 : 1.0 / rho(segs_[g].shipper);
+  // Constraint rows: legs [0, NL); (storage partition, shipper) [NL, NL+NP*NS): in a full partition no
+  // owner may add to its stock, so each shipper's inflow is held to its own outflow; quality limits last.
+  const size_t NP = parts_.size(), NQ = quality_.size(), NF = NP * NS, NR = NL + NF + NQ;
+  std::vector<int> row_label(NR);
+  for (size_t l = 0; l < NL; ++l) row_label[l] = label_leg_[l];
+  for (size_t p = 0; p < NP; ++p)
+    for (size_t s = 0; s < NS; ++s) row_label[NL + p * NS + s] = label_full_[p];
+  for (size_t k = 0; k < NQ; ++k) row_label[NL + NF + k] = label_quality_[static_cast<size_t>(quality_[k].leg)];
+  // Each segment's coefficients: every leg it enters (mass or volume), the storage partition it fills
+  // (volume), and the quality rows of its legs where its crude breaks the limit.
+  std::vector<std::vector<std::pair<size_t, double>>> rows(NG);
+  for (size_t g = 0; g < NG; ++g) {
+    const auto& sg = segs_[g];
+    for (int l : sg.legs)
+      rows[g].push_back({static_cast<size_t>(l), sc_.legs[static_cast<size_t>(l)].basis == CapBasis::Mass ? 1.0 : 1.0 / rho(sg.shipper)});
+    const int p = part_of_[static_cast<size_t>(sg.to_node) * NS + static_cast<size_t>(sg.shipper)];
+    if (p >= 0) rows[g].push_back({NL + static_cast<size_t>(p) * NS + static_cast<size_t>(sg.shipper), 1.0});
+    for (size_t k = 0; k < NQ; ++k) {
+      const double a = quality_[k].a[static_cast<size_t>(sg.shipper)];
+      if (a > 0 && std::find(sg.legs.begin(), sg.legs.end(), quality_[k].leg) != sg.legs.end()) rows[g].push_back({NL + NF + k, a});
+    }
+  }
+  // Room a quality row leaves: what the shippers meeting the limit bring, sum over them of -a f.
+  auto quality_room = [&](size_t k, const std::vector<double>& flows) {
+    double r = 0;
+    for (size_t g = 0; g < NG; ++g) {
+      const double a = quality_[k].a[static_cast<size_t>(segs_[g].shipper)];
+      if (a < 0 && std::find(segs_[g].legs.begin(), segs_[g].legs.end(), quality_[k].leg) != segs_[g].legs.end()) r -= a * flows[g];
+    }
+    return r;
   };
 
   // Delayed-leg helpers.
@@ -248,24 +312,31 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   int sweep = 0;
   for (; sweep < max_sweeps; ++sweep) {
     compute_leg_flows(f);
-    // Node inflow per shipper (what arrives) and total volume outflow, from the current iterate.
-    std::vector<double> node_in(NN * NS, 0.0), node_out_vol(NN, 0.0);
+    // Node inflow and outflow per shipper, from the current iterate.
+    std::vector<double> node_in(NN * NS, 0.0), node_out(NN * NS, 0.0);
     for (size_t l = 0; l < NL; ++l) {
       const auto& leg = sc_.legs[l];
       for (size_t s = 0; s < NS; ++s) {
         node_in[static_cast<size_t>(leg.to) * NS + s] += leg_out[l * NS + s];
-        node_out_vol[static_cast<size_t>(leg.from)] += leg_in[l * NS + s] / rho(static_cast<int>(s));
+        node_out[static_cast<size_t>(leg.from) * NS + s] += leg_in[l * NS + s];
       }
     }
-    // Constraint capacities: legs, then full nodes (controlled volume inflow <= volume outflow).
-    std::vector<double> R(NL + NN, kInf);
+    // Constraint capacities: legs; full partitions (controlled volume inflow <= volume outflow);
+    // quality rows (the room the crude meeting the limit makes).
+    std::vector<double> R(NR, kInf);
     for (size_t l = 0; l < NL; ++l) R[l] = cap[l];
-    for (size_t n = 0; n < NN; ++n)
-      if (sc_.nodes[n].has_storage() && md.full[n]) R[NL + n] = node_out_vol[n];
+    // The first sweep is optimistic (no storage coupling, no quality limit), so the sweeps descend to
+    // the largest consistent allocation: starting from zero flows would stop at the trivial fixed point
+    // where a full terminal passes nothing on because nothing leaves it.
+    const bool optimistic = sweep == 0;
+    for (size_t p = 0; p < NP; ++p)
+      if (md.full[p] && !optimistic)
+        for (size_t s = 0; s < NS; ++s) R[NL + p * NS + s] = node_out[static_cast<size_t>(parts_[p].node) * NS + s];
+    for (size_t k = 0; k < NQ; ++k) R[NL + NF + k] = optimistic ? kInf : quality_room(k, f);
 
     std::vector<double> nf(NG, 0.0);
     std::vector<int> nreason(NG, label_supply_);
-    std::vector<double> used(NL + NN, 0.0);
+    std::vector<double> used(NR, 0.0);
     // Remaining supply per shipper (first segments) and what each shipper already sends from each node.
     std::vector<double> supply_left = res.supply;
     std::vector<double> sent_from(NN * NS, 0.0);
@@ -287,7 +358,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
             c[k] = stocked ? kInf : std::max(0.0, supply_left[s]);
           }
         } else {
-          c[k] = stocked ? kInf : std::max(0.0, node_in[n * NS + s] - sent_from[n * NS + s]);
+          c[k] = stocked || optimistic ? kInf : std::max(0.0, node_in[n * NS + s] - sent_from[n * NS + s]);
         }
       }
       // Progressive filling of this phase.
@@ -298,15 +369,14 @@ AllocResult Allocator::solve(const AllocInput& in) const {
         bool any = false;
         for (char fz : frozen) any |= !fz;
         if (!any) break;
-        std::vector<double> rate(NL + NN, 0.0);
+        std::vector<double> rate(NR, 0.0);
         for (size_t k = 0; k < phase.size(); ++k) {
           if (frozen[k]) continue;
           const size_t g = static_cast<size_t>(phase[k]);
-          for (int l : segs_[g].legs) rate[static_cast<size_t>(l)] += coef(g, l) * w[g];
-          rate[NL + static_cast<size_t>(segs_[g].to_node)] += w[g] / rho(segs_[g].shipper);
+          for (const auto& [j, a] : rows[g]) rate[j] += a * w[g];
         }
         double dl = kInf;
-        for (size_t j = 0; j < NL + NN; ++j)
+        for (size_t j = 0; j < NR; ++j)
           if (rate[j] > 0 && std::isfinite(R[j])) dl = std::min(dl, std::max(0.0, R[j] - used[j]) / rate[j]);
         for (size_t k = 0; k < phase.size(); ++k)
           if (!frozen[k] && std::isfinite(c[k])) {
@@ -323,8 +393,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
           const size_t g = static_cast<size_t>(phase[k]);
           const double df = dl * w[g];
           nf[g] += df;
-          for (int l : segs_[g].legs) used[static_cast<size_t>(l)] += coef(g, l) * df;
-          used[NL + static_cast<size_t>(segs_[g].to_node)] += df / rho(segs_[g].shipper);
+          for (const auto& [j, a] : rows[g]) used[j] += a * df;
         }
         // Freeze what reached its cap or sits in a tight constraint.
         for (size_t k = 0; k < phase.size(); ++k) {
@@ -336,12 +405,8 @@ AllocResult Allocator::solve(const AllocInput& in) const {
             continue;
           }
           auto tight = [&](size_t j) { return std::isfinite(R[j]) && R[j] - used[j] <= 1e-12 * std::max(1.0, R[j]); };
-          for (int l : segs_[g].legs)
-            if (tight(static_cast<size_t>(l))) { frozen[k] = 1; nreason[g] = label_leg_[static_cast<size_t>(l)]; break; }
-          if (!frozen[k] && tight(NL + static_cast<size_t>(segs_[g].to_node))) {
-            frozen[k] = 1;
-            nreason[g] = label_full_[static_cast<size_t>(segs_[g].to_node)];
-          }
+          for (const auto& [j, a] : rows[g])
+            if (tight(j)) { frozen[k] = 1; nreason[g] = row_label[j]; break; }
         }
       }
       for (int gi : phase) {
@@ -421,17 +486,49 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     res.leg_capacity[l] = cap[l] * dens;
   }
 
+  // Quality allowance: what each offending shipper could send given the others' flows.
+  res.quality_allowance.assign(NL * NS, std::numeric_limits<double>::quiet_NaN());
+  for (size_t k = 0; k < NQ; ++k) {
+    const size_t l = static_cast<size_t>(quality_[k].leg);
+    double load = 0;  // sum over offenders of a f
+    for (size_t s = 0; s < NS; ++s)
+      if (quality_[k].a[s] > 0) load += quality_[k].a[s] * leg_in[l * NS + s];
+    const double room = quality_room(k, f);
+    for (size_t s = 0; s < NS; ++s) {
+      const double a = quality_[k].a[s];
+      if (!(a > 0)) continue;
+      const double allow = std::max(0.0, (room - (load - a * leg_in[l * NS + s])) / a);
+      double& q = res.quality_allowance[l * NS + s];
+      q = std::isnan(q) ? allow : std::min(q, allow);
+    }
+  }
+
   // Route entries and the limit of each shipper.
   res.route_entry.assign(routes_.size(), 0.0);
   for (size_t r = 0; r < routes_.size(); ++r) res.route_entry[r] = f[static_cast<size_t>(routes_[r].first_seg)];
   res.limit.assign(NS, label_supply_);
   for (size_t s = 0; s < NS; ++s) {
     if (sc_.shippers[s].routes.empty()) { res.limit[s] = label_noroute_; continue; }
+    // Routes in preference order; on a route, the most downstream constraint that is not a full tank
+    // (a full tank is the consequence of a limit further down), else the most downstream full tank.
     bool found = false;
     for (const auto& rv : routes_) {
       if (static_cast<size_t>(rv.shipper) != s || found) continue;
-      for (int g = rv.first_seg; g < rv.first_seg + rv.nseg && !found; ++g)
-        if (reason[static_cast<size_t>(g)] != label_supply_) { res.limit[s] = reason[static_cast<size_t>(g)]; found = true; }
+      int full = -1;
+      for (int g = rv.first_seg + rv.nseg - 1; g >= rv.first_seg && !found; --g) {
+        const int r = reason[static_cast<size_t>(g)];
+        if (r == label_supply_) continue;
+        if (std::find(label_full_.begin(), label_full_.end(), r) != label_full_.end()) {
+          if (full < 0) full = r;
+          continue;
+        }
+        res.limit[s] = r;
+        found = true;
+      }
+      if (!found && full >= 0) {
+        res.limit[s] = full;
+        found = true;
+      }
     }
   }
   return res;

@@ -25,12 +25,11 @@ namespace caspflow::model {
 /// Discrete state that changes only at integrator events (root functions).
 struct Modes {
   std::vector<char> empty;          ///< [node * nshipper + s]: shipper s has no stock at node (storage nodes)
-  std::vector<char> full;           ///< [node]: storage node at capacity
+  std::vector<char> full;           ///< [partition]: that part of a storage node at capacity (Allocator::partitions())
   std::vector<char> ceiling_hit;    ///< [route variable index]: annual ceiling reached this year
 };
 
 /// What limited a shipper / an unknown. Indexed labels are built by Allocator::constraint_labels().
-enum class LimitKind { Supply, LegCapacity, StorageFull, Ceiling, NoRoute };
 
 struct AllocInput {
   double t = 0;                       ///< s since epoch
@@ -55,6 +54,9 @@ struct AllocResult {
   std::vector<double> supply;       ///< [s] kg/s
   std::vector<double> route_entry;  ///< [route variable] kg/s entering the route's first leg
   std::vector<int> limit;           ///< [s] index into constraint_labels()
+  /// [leg * ns + s] kg/s: the most shipper s could send into the leg under the leg's quality limits,
+  /// given everyone else's flows (NaN where the shipper's crude meets the limits or there are none).
+  std::vector<double> quality_allowance;
   int sweeps = 0;
 };
 
@@ -80,8 +82,8 @@ class Allocator {
   const pipeline::PipelineModel* hydraulic_model(int leg) const {
     return hyd_[static_cast<size_t>(leg)] ? hyd_[static_cast<size_t>(leg)].get() : nullptr;
   }
-  /// Labels of every possible limit: "supply", "capacity:<leg>", "storage_full:<node>",
-  /// "ceiling:<shipper>/<route>", "no_route".
+  /// Labels of every possible limit: "supply", "capacity:<leg>", "storage_full:<node>" (or
+  /// "storage_full:<node>/<grade>" for segregated tanks), "quality:<leg>", "ceiling:<shipper>/<route>", "no_route".
   const std::vector<std::string>& constraint_labels() const { return labels_; }
 
   /// One (shipper, route) pair.
@@ -100,6 +102,16 @@ class Allocator {
     int from_node, to_node;  ///< from: origin or storage node; to: storage node or sink
     bool first = false;      ///< starts at the shipper's origin
   };
+  /// A share of a storage node's working capacity: the common tank space (grade -1), or the tanks
+  /// segregated for one grade.
+  struct Partition {
+    int node;
+    int grade;        ///< -1 = common space
+    double capacity;  ///< m3
+  };
+  const std::vector<Partition>& partitions() const { return parts_; }
+  /// Partition holding shipper s's crude at node n (-1 if the node has no storage).
+  int partition_of(int node, int shipper) const { return part_of_[static_cast<size_t>(node) * static_cast<size_t>(ns_) + static_cast<size_t>(shipper)]; }
   const std::vector<RouteVar>& route_vars() const { return routes_; }
   const std::vector<Segment>& segments() const { return segs_; }
   int num_shippers() const { return ns_; }
@@ -111,7 +123,15 @@ class Allocator {
   std::vector<Segment> segs_;
   std::vector<std::string> labels_;
   int label_supply_ = 0, label_noroute_ = 0;
-  std::vector<int> label_leg_, label_full_, label_ceiling_;
+  std::vector<int> label_leg_, label_full_, label_ceiling_, label_quality_;
+  std::vector<Partition> parts_;
+  std::vector<int> part_of_;  ///< [node * ns + s]
+  /// A quality limit on a leg as sum_s a_s f_s <= 0 over the shippers entering it (f in kg/s).
+  struct QualityRow {
+    int leg;
+    std::vector<double> a;  ///< per shipper
+  };
+  std::vector<QualityRow> quality_;
   std::vector<std::vector<int>> phases_;  ///< segment indices per phase, in order
   std::vector<std::shared_ptr<const pipeline::PipelineModel>> hyd_;  ///< per leg, null = not hydraulic
   mutable std::vector<std::unique_ptr<pipeline::CapacityTable>> tables_;  ///< memoised capacities per leg

@@ -37,6 +37,9 @@ struct Node {
   double capacity = 0.0;  ///< m3, total tank capacity (0 = no storage)
   double heel = 0.0;      ///< m3, minimum (dead) stock, never withdrawn
   std::vector<std::pair<int, double>> initial;  ///< (shipper index, working stock m3) at start
+  /// Tanks segregated for one grade: (grade index, m3 of the working capacity reserved for it). The
+  /// other grades share what is left; each part fills (and blocks its own inflows) on its own.
+  std::vector<std::pair<int, double>> segregated;
   SourceLoc loc;
   [[nodiscard]] bool has_storage() const { return capacity > 0.0; }
   [[nodiscard]] double working_capacity() const { return capacity - heel; }

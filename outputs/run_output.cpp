@@ -239,12 +239,51 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
       }
     }
 
+  // Blend at storage nodes (end of day): volume-additive density and mass-weighted sulphur of the stock.
+  Variable nd_d = var("stock_density", {"time", "node"}, "kg m-3", "density at 15 degC of the working stock (NaN: none)");
+  Variable nd_s = var("stock_sulphur", {"time", "node"}, "1", "sulphur mass fraction of the working stock (NaN: none)");
+  for (Variable* v : {&nd_d, &nd_s}) v->attrs.push_back(s("cell_methods", end_day));
+  for (size_t d = 0; d < ND; ++d)
+    for (size_t n = 0; n < NN; ++n) {
+      double M = 0, V = 0, S = 0;
+      if (sc.nodes[n].has_storage())
+        for (size_t s2 = 0; s2 < NS; ++s2) {
+          const double m = std::max(0.0, Y(d + 1, L.stock + static_cast<int>(n * NS + s2)));
+          M += m;
+          V += m / rho[s2];
+          S += m * sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur;
+        }
+      nd_d.data.push_back(V > 0 ? M / V : kNaN);
+      nd_s.data.push_back(M > 0 ? S / M : kNaN);
+    }
+  // Blend entering each leg (daily means) and the quality allowance.
+  Variable in_s = var("inflow_sulphur", {"time", "leg"}, "1", "sulphur mass fraction of the blend entering the leg (daily mean flows)");
+  Variable in_a = var("inflow_api", {"time", "leg"}, "degree_API", "API gravity of the blend entering the leg (daily mean flows)");
+  Variable qa = var("quality_allowance", {"time", "leg", "shipper"}, "t/d",
+                    "most the shipper could send into the leg under its quality limits given the others' flows, at mid-day "
+                    "(NaN: its crude meets the limits, or the leg has none)");
+  for (Variable* v : {&in_s, &in_a}) v->attrs.push_back(s("cell_methods", mean_day));
+  for (size_t d = 0; d < ND; ++d)
+    for (size_t l = 0; l < NL; ++l) {
+      double M = 0, V = 0, S = 0;
+      for (size_t s2 = 0; s2 < NS; ++s2) {
+        const int i = L.leg_in + static_cast<int>(l * NS + s2);
+        const double m = Y(d + 1, i) - Y(d, i);
+        M += m;
+        V += m / rho[s2];
+        S += m * sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur;
+        qa.data.push_back(run.quality_allowance_day[(d * NL + l) * NS + s2] * model::kDay / kT);
+      }
+      in_s.data.push_back(M > 0 ? S / M : kNaN);
+      in_a.data.push_back(V > 0 ? 141.5 / (M / V / 999.016) - 131.5 : kNaN);
+    }
+
   Variable res = var("conservation_residual", {"shipper"}, "1",
                      "|supply - sink deliveries - shut-in - change of stock - change in transit| / supply, whole run");
   res.data = run.residual;
 
   ds.variables = {flow, fbs, del, cap, util, inv, invs, tr, sup, shut, sink, lim, inv0, tr0, kz, gos, dens, sul,
-                  asup, asink, ashut, aflow, adel, res, bd, bs, bv};
+                  asup, asink, ashut, aflow, adel, res, bd, bs, bv, nd_d, nd_s, in_s, in_a, qa};
 
   // Pump stations of hydraulic pipelines (mid-day, at the flow then entering the line).
   if (!run.station_labels.empty()) {
@@ -314,6 +353,12 @@ void print_summary(std::ostream& os, const model::Scenario& sc, const solvers::R
   std::vector<std::string> heads = {"supply"};
   for (size_t l : pipes) heads.push_back("into " + sc.legs[l].id);
   for (size_t l : sinks) heads.push_back("to " + sc.nodes[static_cast<size_t>(sc.legs[l].to)].id);
+  std::vector<size_t> qlegs;  // legs with a quality limit: the Kazakh allowance under it
+  for (size_t l = 0; l < NL; ++l)
+    if (sc.legs[l].max_sulphur > 0 || sc.legs[l].max_density > 0 || sc.legs[l].min_density > 0) {
+      qlegs.push_back(l);
+      heads.push_back("allow " + sc.legs[l].id);
+    }
   heads.push_back("shut-in");
   std::vector<int> width;
   std::ostringstream hdr;
@@ -336,6 +381,28 @@ void print_summary(std::ostream& os, const model::Scenario& sc, const solvers::R
     os << std::setw(width[c++]) << sum([&](size_t s2) { return L.supply + static_cast<int>(s2); });
     for (size_t l : pipes) os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_in + static_cast<int>(l * NS + s2); });
     for (size_t l : sinks) os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_out + static_cast<int>(l * NS + s2); });
+    for (size_t l : qlegs) {
+      // Kazakh allowance: one Kazakh shipper's allowance plus what the other Kazakh shippers send (they
+      // share the room), summed over the year's days; NaN days (no Kazakh crude limited) count their flow.
+      double tot = 0;
+      for (size_t d = a; d < b; ++d) {
+        double best = 0;
+        bool any = false;
+        for (size_t s0 : kz) {
+          const double al = run.quality_allowance_day[(d * NL + l) * NS + s0];
+          if (std::isnan(al)) continue;
+          double v = al * model::kDay;
+          for (size_t s1 : kz)
+            if (s1 != s0) v += Y(d + 1, L.leg_in + static_cast<int>(l * NS + s1)) - Y(d, L.leg_in + static_cast<int>(l * NS + s1));
+          best = any ? std::max(best, v) : v;
+          any = true;
+        }
+        if (!any)
+          for (size_t s1 : kz) best += Y(d + 1, L.leg_in + static_cast<int>(l * NS + s1)) - Y(d, L.leg_in + static_cast<int>(l * NS + s1));
+        tot += best;
+      }
+      os << std::setw(width[c++]) << tot / 1e9;
+    }
     os << std::setw(width[c++]) << sum([&](size_t s2) { return L.shut_in + static_cast<int>(s2); });
     // Most frequent binding constraint over Kazakh shipper-days (other than "supply").
     std::map<int, int> count;

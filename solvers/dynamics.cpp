@@ -43,7 +43,7 @@ struct Engine {
   // Plug-flow histories: inlet volume fractions per shipper vs cumulative inlet volume.
   std::vector<std::vector<double>> ph_v, ph_frac;
   std::vector<double> arrivals, outlet, linefill;  ///< scratch for AllocInput
-  std::vector<double> theta_vol;          ///< per node: hysteresis for leaving the full state (m3)
+  std::vector<double> theta_vol;          ///< per storage partition: hysteresis for leaving the full state (m3)
   RunStats stats;
   std::string cvode_message;
 
@@ -131,29 +131,30 @@ struct Engine {
     for (size_t l = 0; l < static_cast<size_t>(L.nl); ++l) yd[L.cap_cum + static_cast<int>(l)] = r.leg_capacity[l];
   }
 
-  double level_volume(int n, const double* y) const {
+  /// Volume held in storage partition p, plus the cargoes afloat toward it (their room is reserved).
+  double level_volume(int p, const double* y) const {
+    const int n = alloc.partitions()[static_cast<size_t>(p)].node;
     double v = 0;
-    for (int s = 0; s < L.ns; ++s) v += y[L.stock + n * L.ns + s] / rho[static_cast<size_t>(s)];
-    for (int l : tanker_legs)
-      if (sc.legs[static_cast<size_t>(l)].to == n)
-        for (int s = 0; s < L.ns; ++s) v += y[L.transit + l * L.ns + s] / rho[static_cast<size_t>(s)];
+    for (int s = 0; s < L.ns; ++s) {
+      if (alloc.partition_of(n, s) != p) continue;
+      v += y[L.stock + n * L.ns + s] / rho[static_cast<size_t>(s)];
+      for (int l : tanker_legs)
+        if (sc.legs[static_cast<size_t>(l)].to == n) v += y[L.transit + l * L.ns + s] / rho[static_cast<size_t>(s)];
+    }
     return v;
   }
+  int nparts() const { return static_cast<int>(alloc.partitions().size()); }
 
-  // Root functions: [storage node full], [storage node x shipper empty], [route ceiling].
-  int nroots() const { return static_cast<int>(storage_nodes.size()) * (1 + L.ns) + L.nr; }
+  // Root functions: [storage partition full], [storage node x shipper empty], [route ceiling].
+  int nroots() const { return nparts() + static_cast<int>(storage_nodes.size()) * L.ns + L.nr; }
   void roots(const double* y, double* g, int* dir) const {
     int k = 0;
-    for (int n : storage_nodes) {
-      const auto& node = sc.nodes[static_cast<size_t>(n)];
-      const double lv = level_volume(n, y), wc = node.working_capacity();
-      if (!modes.full[static_cast<size_t>(n)]) {
-        g[k] = wc - lv;
-      } else {
-        g[k] = lv - (wc - theta_vol[static_cast<size_t>(n)]);
-      }
+    for (int p = 0; p < nparts(); ++p, ++k) {
+      const double lv = level_volume(p, y), wc = alloc.partitions()[static_cast<size_t>(p)].capacity;
+      g[k] = !modes.full[static_cast<size_t>(p)] ? wc - lv : lv - (wc - theta_vol[static_cast<size_t>(p)]);
       if (dir) dir[k] = -1;
-      ++k;
+    }
+    for (int n : storage_nodes) {
       for (int s = 0; s < L.ns; ++s, ++k) {
         const double I = y[L.stock + n * L.ns + s];
         if (!modes.empty[static_cast<size_t>(n * L.ns + s)]) {
@@ -178,7 +179,8 @@ struct Engine {
   }
 
   /// Append the loading rates / inlet composition at t to the delayed-leg histories.
-  /// Returns true if a tanker loading rate changed relative to the previous record.
+  /// Returns true if a tanker loading rate differs from the previous record (called right after the
+  /// left-limit record at the same time, this detects a jump).
   /// `tau` is integration time; inputs are taken inside the current window (see eval_time).
   bool record(double tau, const double* y) {
     const double t = t0 + tau;
@@ -265,9 +267,9 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
   for (const auto& sh : sc.shippers) e.rho.push_back(sc.grades[static_cast<size_t>(sh.grade)].density);
   for (int n = 0; n < L.nn; ++n)
     if (sc.nodes[static_cast<size_t>(n)].has_storage()) e.storage_nodes.push_back(n);
-  e.theta_vol.assign(static_cast<size_t>(L.nn), 0.0);
-  for (int n : e.storage_nodes)
-    e.theta_vol[static_cast<size_t>(n)] = std::max(1.0, 1e-6 * sc.nodes[static_cast<size_t>(n)].working_capacity());
+  // Leaving "full" needs the level to fall 0.1 % below capacity: in a full tank each owner's inflow is held
+  // to its own outflow, so room one owner frees is handed to the others only after this margin (no chatter).
+  for (const auto& p : e.alloc.partitions()) e.theta_vol.push_back(std::max(1.0, 1e-3 * p.capacity));
   for (int l = 0; l < L.nl; ++l) {
     const auto& leg = sc.legs[static_cast<size_t>(l)];
     const bool delayed = leg.kind == LegKind::Tanker || (leg.kind == LegKind::Pipeline && leg.linefill > 0);
@@ -306,13 +308,15 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
     e.ph_frac[k].insert(e.ph_frac[k].end(), fr.begin(), fr.end());
   }
   e.modes.empty.assign(static_cast<size_t>(L.nn * L.ns), 1);
-  e.modes.full.assign(static_cast<size_t>(L.nn), 0);
+  e.modes.full.assign(e.alloc.partitions().size(), 0);
   e.modes.ceiling_hit.assign(static_cast<size_t>(L.nr), 0);
   for (int n : e.storage_nodes) {
     for (int s = 0; s < L.ns; ++s)
       e.modes.empty[static_cast<size_t>(n * L.ns + s)] = y0[static_cast<size_t>(L.stock + n * L.ns + s)] <= 0.5 * kThetaMass;
-    const auto& node = sc.nodes[static_cast<size_t>(n)];
-    e.modes.full[static_cast<size_t>(n)] = e.level_volume(n, y0.data()) >= node.working_capacity() - 0.5 * e.theta_vol[static_cast<size_t>(n)];
+  }
+  for (int p = 0; p < e.nparts(); ++p) {
+    const double cap = e.alloc.partitions()[static_cast<size_t>(p)].capacity;
+    e.modes.full[static_cast<size_t>(p)] = e.level_volume(p, y0.data()) >= cap - 0.5 * e.theta_vol[static_cast<size_t>(p)];
   }
   e.year_start_route.assign(static_cast<size_t>(L.nr), 0.0);
 
@@ -325,6 +329,7 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
   out.constraint_labels = e.alloc.constraint_labels();
   out.y_day.assign(static_cast<size_t>(out.ndays + 1) * static_cast<size_t>(L.size), 0.0);
   out.limit_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
+  out.quality_allowance_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nl) * NS, 0.0);
   for (int l = 0; l < L.nl; ++l)
     if (const auto* pm = e.alloc.hydraulic_model(l)) {
       out.hydraulic_legs.push_back(l);
@@ -447,6 +452,8 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
       const double tmid = e.eval_time((next_mid + 0.5) * model::kDay);
       const auto r = e.solve_at(tmid, N_VGetArrayPointer(ytmp.get()));
       std::copy(r.limit.begin(), r.limit.end(), out.limit_day.begin() + static_cast<long>(next_mid) * L.ns);
+      std::copy(r.quality_allowance.begin(), r.quality_allowance.end(),
+                out.quality_allowance_day.begin() + static_cast<long>(next_mid) * L.nl * L.ns);
       size_t ist = 0;
       for (size_t h = 0; h < out.hydraulic_legs.size(); ++h) {
         const int l = out.hydraulic_legs[h];
@@ -473,20 +480,23 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
     t = tret;
     double* yv = N_VGetArrayPointer(y.get());
     if (flag == CV_ROOT_RETURN || flag == CV_TSTOP_RETURN) {
-      bool changed = e.record(t, yv);  // left of the jump: still in the old window
+      e.record(t, yv);  // left of the jump: still in the old window
       if (flag == CV_ROOT_RETURN) {
         ++e.stats.roots;
         check(CVodeGetRootInfo(mem.get(), rootsfound.data()), "CVodeGetRootInfo");
         int k = 0;
         const double tabs = sc.start + t;
+        for (int p = 0; p < e.nparts(); ++p, ++k)
+          if (rootsfound[static_cast<size_t>(k)]) {
+            const auto& part = e.alloc.partitions()[static_cast<size_t>(p)];
+            std::string name = sc.nodes[static_cast<size_t>(part.node)].id;
+            if (part.grade >= 0) name += "/" + sc.grades[static_cast<size_t>(part.grade)].id;
+            auto& f = e.modes.full[static_cast<size_t>(p)];
+            f ^= 1;
+            out.events.push_back({tabs, (f ? "full:" : "not_full:") + name});
+          }
         for (int n : e.storage_nodes) {
           const std::string& nid = sc.nodes[static_cast<size_t>(n)].id;
-          if (rootsfound[static_cast<size_t>(k)]) {
-            auto& f = e.modes.full[static_cast<size_t>(n)];
-            f ^= 1;
-            out.events.push_back({tabs, (f ? "full:" : "not_full:") + nid});
-          }
-          ++k;
           for (int s = 0; s < L.ns; ++s, ++k)
             if (rootsfound[static_cast<size_t>(k)]) {
               auto& em = e.modes.empty[static_cast<size_t>(n * L.ns + s)];
@@ -513,7 +523,7 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
       if (t >= tend) break;
       e.win_a = t;
       e.win_b = next_stop();
-      changed |= e.record(t, yv);  // right of the jump
+      const bool changed = e.record(t, yv);  // right of the jump: did a tanker loading rate jump here?
       if (changed)  // a loading-rate jump reaches the other end one transit time later
         for (int l : e.tanker_legs) {
           const double ta = t + sc.legs[static_cast<size_t>(l)].transit_time();

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Published figures and conservation laws checked on the three committed scenarios' outputs.
 
-Usage: check_scenario_figures.py BASE.h5 AGREEMENT.h5 CPC_OUTAGE.h5   (run with Debian's /usr/bin/python3)
+Usage: check_scenario_figures.py BASE.h5 AGREEMENT.h5 CPC_OUTAGE.h5 QUALITY_CAP.h5   (Debian's /usr/bin/python3)
 
 Sources of the expected values:
 - route-data.md §4 / validation #10: about 1.4 Mt/yr of Kazakh crude goes to BTC (2024: "over 1.4" Mt); issue 2
@@ -11,6 +11,11 @@ Sources of the expected values:
   leaves at Ceyhan once 10 Mbbl more have entered behind it (plug flow).
 - route-data.md §4 Agreement 2: 2.2 Mt/yr ceiling from 2024 deal; the ceiling is a hard limit.
 - route-data.md §9: CPC Kazakh capacity 72.5 Mt/yr; 29 Nov 2025 strike: about 55 % for about 2 months.
+- Sulphur mass balance of a blend: S_blend = sum m_s S_s / sum m_s; with a cap, S_blend <= S_cap, and = S_cap
+  whenever the cap is what limits (closed form q_kz = q_az (S_cap - S_az) / (S_kz - S_cap) for one sour shipper).
+- route-data.md §4 SOCAR quality cap: about 2.2 Mt/yr of Kazakh crude in 2025 (the quality-cap scenario's cap is
+  set from it, so the 2025 allowance must come back as 2.2).
+- Conservation of every grade's mass through the chain (sum over its shippers), <= 1e-9 relative.
 """
 import sys
 
@@ -100,12 +105,46 @@ def outage_checks(path, base_path):
     check(shut > 0, f"cpc-outage: Kazakh shut-in during the outage {shut / 1e6:.3f} Mt > 0 (west cannot take the rest)")
 
 
+def quality_checks(path):
+    ds = xr.open_dataset(path)
+    cap = 0.00194  # quality-cap.toml legs.btc.max_sulphur
+    s_in = ds.inflow_sulphur.sel(leg="btc").values
+    check(np.nanmax(s_in) <= cap * (1 + 1e-9), f"quality-cap: blend sulphur into BTC max {np.nanmax(s_in) * 100:.5f} % <= cap 0.194 %")
+    labels = [str(x) for x in ds.constraint.values]
+    qi = labels.index("quality:btc")
+    bound = (ds.limit.sel(shipper="kz_west").values.astype(int) == qi)
+    sel = bound[1:-1] & bound[:-2] & bound[2:]  # whole days inside a bound spell
+    dev = np.abs(s_in[1:-1][sel] / cap - 1)
+    check(sel.sum() > 1000 and dev.max() <= 1e-6,
+          f"quality-cap: on {int(sel.sum())} days where the cap binds the blend sits at the cap (max deviation {dev.max():.1e})")
+    k = kz(ds)
+    into = [float(year_sel(ds, y).annual_flow.sel(leg="btc", shipper=k).sum()) / 1e6 for y in range(2027, 2041)]
+    check(all(b < a for a, b in zip(into, into[1:])), "quality-cap: Kazakh crude into BTC falls every year 2027-2040 as ACG declines "
+                                                      f"({into[0]:.3f} -> {into[-1]:.3f} Mt)")
+    allow25 = float(ds.quality_allowance.sel(leg="btc", shipper="kz_west", time=slice("2025-02-01", "2025-12-31")).mean()) * 365.25 / 1e6
+    check(abs(allow25 - 2.2) <= 0.1, f"quality-cap: 2025 Kazakh allowance {allow25:.3f} Mt/yr = SOCAR's 2.2 +- 0.1 (route-data §4)")
+    # Conservation per grade (sum of its shippers).
+    g_of = ds.grade_of_shipper.values.astype(int)
+    for gi, g in enumerate(ds.grade.values):
+        sh = [str(s) for s, gg in zip(ds.shipper.values, g_of) if gg == gi]
+        if not sh:
+            continue
+        sup = float(ds.supply.sel(shipper=sh).sum())
+        out = float(ds.sink_delivery.sel(shipper=sh).sum()) + float(ds.shut_in.sel(shipper=sh).sum())
+        dstock = float(ds.inventory_by_shipper.isel(time=-1).sel(shipper=sh).sum() - ds.initial_inventory_by_shipper.sel(shipper=sh).sum())
+        dtr = float(ds.in_transit.isel(time=-1).sel(shipper=sh).sum() - ds.initial_in_transit.sel(shipper=sh).sum())
+        init = float(ds.initial_inventory_by_shipper.sel(shipper=sh).sum() + ds.initial_in_transit.sel(shipper=sh).sum())
+        res = abs(sup - out - dstock - dtr) / max(sup + init, 1.0)
+        check(res <= 1e-9, f"quality-cap: grade {g} conserved through the chain, relative residual {res:.1e}")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         sys.exit(__doc__)
     base_checks(sys.argv[1])
     agreement_checks(sys.argv[2])
     outage_checks(sys.argv[3], sys.argv[1])
+    quality_checks(sys.argv[4])
     if failures:
         print(f"{len(failures)} check(s) failed")
         sys.exit(1)

@@ -2,6 +2,7 @@
 // Small hand-built scenarios for unit tests of the allocation and the dynamics (no TOML involved).
 #include <string>
 
+#include "model/allocation.hpp"
 #include "model/scenario.hpp"
 
 namespace caspflow::test {
@@ -63,7 +64,7 @@ struct Builder {
 inline Modes modes_for(const Scenario& sc, bool empty = false) {
   Modes m;
   m.empty.assign(sc.nodes.size() * sc.shippers.size(), empty ? 1 : 0);
-  m.full.assign(sc.nodes.size(), 0);
+  m.full.assign(Allocator(sc).partitions().size(), 0);
   size_t nr = 0;
   for (const auto& s : sc.shippers) nr += s.routes.size();
   m.ceiling_hit.assign(nr, 0);

@@ -37,7 +37,7 @@ TEST_CASE("three shippers on one binding leg are prorated by nomination") {
   // No storage at the origin: what the leg cannot take is shut in.
   CHECK(r.shut_in[static_cast<size_t>(A)] == doctest::Approx(10.0).epsilon(1e-12));
   CHECK(r.shut_in[static_cast<size_t>(C)] == doctest::Approx(20.0 / 6.0).epsilon(1e-12));
-  const auto& lab = Allocator(b.sc).constraint_labels();
+  const auto lab = Allocator(b.sc).constraint_labels();  // a copy: the Allocator is a temporary
   CHECK(lab[static_cast<size_t>(r.limit[static_cast<size_t>(A)])] == "capacity:pipe");
 }
 
@@ -115,4 +115,44 @@ TEST_CASE("an outage event derates a leg for its duration only") {
   CHECK(in(solve(b.sc, m, b.sc.start + 5 * kDay), b.sc, leg, S) == doctest::Approx(80.0));
   CHECK(in(solve(b.sc, m, b.sc.start + 10 * kDay), b.sc, leg, S) == doctest::Approx(55.0));  // [start, end)
   CHECK(in(solve(b.sc, m, b.sc.start + 20 * kDay), b.sc, leg, S) == doctest::Approx(80.0));
+}
+
+TEST_CASE("sulphur cap on a leg: the sour shipper's rate has the closed form q_az (S_cap - S_az) / (S_kz - S_cap)") {
+  // Mass balance of sulphur in the blend: (q_az S_az + q_kz S_kz) / (q_az + q_kz) <= S_cap (DESIGN §4).
+  Builder b;
+  const int az = b.grade("azeri", 840.0, 0.0015), kz = b.grade("kz", 800.0, 0.005);
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  const int leg = b.fixed("btc", o, k, 1e6);
+  b.sc.legs[static_cast<size_t>(leg)].max_sulphur = 0.00194;
+  const int A = b.shipper("A", o, 700.0, Priority::Firm, az), K = b.shipper("K", o, 200.0, Priority::Firm, kz);
+  b.route(A, "r", {leg});
+  b.route(K, "r", {leg});
+  const auto m = caspflow::test::modes_for(b.sc);
+  const auto r = solve(b.sc, m, b.sc.start);
+  const double expect = 700.0 * (0.00194 - 0.0015) / (0.005 - 0.00194);
+  CHECK(in(r, b.sc, leg, A) == doctest::Approx(700.0));
+  CHECK(in(r, b.sc, leg, K) == doctest::Approx(expect).epsilon(1e-10));
+  CHECK(r.quality_allowance[static_cast<size_t>(leg) * 2 + static_cast<size_t>(K)] == doctest::Approx(expect).epsilon(1e-10));
+  const auto lab = Allocator(b.sc).constraint_labels();  // a copy: the Allocator is a temporary
+  CHECK(lab[static_cast<size_t>(r.limit[static_cast<size_t>(K)])] == "quality:btc");
+  CHECK(lab[static_cast<size_t>(r.limit[static_cast<size_t>(A)])] == "supply");
+}
+
+TEST_CASE("minimum API of the blend: the heavy shipper is capped so the volume-additive density stays below the limit") {
+  // rho_blend = (m_l + m_h) / (m_l/rho_l + m_h/rho_h) <= rho_max  =>  m_h <= m_l (1/rho_l - 1/rho_max) / (1/rho_max - 1/rho_h).
+  Builder b;
+  const int light = b.grade("light", 800.0), heavy = b.grade("heavy", 900.0);
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  const int leg = b.fixed("line", o, k, 1e6);
+  const double rho_max = 141.5 / (35.0 + 131.5) * 999.016;  // min_api = 35 -> 849.0 kg/m3
+  b.sc.legs[static_cast<size_t>(leg)].max_density = rho_max;
+  const int L = b.shipper("L", o, 100.0, Priority::Firm, light), H = b.shipper("H", o, 500.0, Priority::Firm, heavy);
+  b.route(L, "r", {leg});
+  b.route(H, "r", {leg});
+  const auto m = caspflow::test::modes_for(b.sc);
+  const auto r = solve(b.sc, m, b.sc.start);
+  const double mh = 100.0 * (1 / 800.0 - 1 / rho_max) / (1 / rho_max - 1 / 900.0);
+  CHECK(in(r, b.sc, leg, H) == doctest::Approx(mh).epsilon(1e-10));
+  const double blend = (100.0 + mh) / (100.0 / 800.0 + mh / 900.0);
+  CHECK(blend == doctest::Approx(rho_max).epsilon(1e-12));
 }

@@ -149,3 +149,29 @@ TEST_CASE("plug flow: a new batch reaches the pipeline outlet after linefill / f
   }
   CHECK(r.residual_total <= 1e-9);
 }
+
+TEST_CASE("segregated tank full: the grade is shut in at its origin, the other grade keeps flowing") {
+  Builder b(10);
+  const int gk = b.grade("kz", 1000.0);
+  const int o = b.node("o", NodeKind::Origin), T = b.node("T", NodeKind::Storage, 100000.0), k = b.node("k", NodeKind::Sink);
+  b.sc.nodes[static_cast<size_t>(T)].segregated = {{gk, 8640.0}};
+  const int lin = b.fixed("in", o, T, 1e6), lout = b.fixed("out", T, k, 1e6), kout = b.fixed("kout", T, k, 2.0);
+  const int A = b.shipper("A", o, 10.0);
+  const int K = b.shipper("K", o, 12.0, Priority::Firm, gk);
+  b.route(A, "r", {lin, lout});
+  b.route(K, "r", {lin, kout});
+  const auto r = solvers::simulate(b.sc);
+  // K fills its 8640 m3 tank at 12 - 2 = 10 kg/s (1000 kg/m3): full at 864000 s = day 10, the end of this run.
+  const double tf = 8640.0 * 1000.0 / (12.0 - 2.0);
+  CHECK(at_day(r, 10, idx(r, r.layout.stock, T, K)) == doctest::Approx(8640.0 * 1000.0).epsilon(1e-9));
+  // Over 20 days: after day 10 K is held to its 2 kg/s outflow and the rest is shut in; A never notices.
+  Builder b2 = b;
+  b2.sc.end = b2.sc.start + 20 * kDay;
+  const auto r2 = solvers::simulate(b2.sc);
+  CHECK(event_time(r2, "full:T/kz", b2.sc.start) == doctest::Approx(tf).epsilon(1e-9));
+  CHECK(event_time(r2, "full:T", b2.sc.start) < 0);  // the common space never fills
+  CHECK(at_day(r2, 20, r2.layout.shut_in + K) == doctest::Approx(10.0 * (20 * kDay - tf)).epsilon(1e-8));
+  CHECK(at_day(r2, 20, r2.layout.shut_in + A) == doctest::Approx(0.0));
+  CHECK(at_day(r2, 20, idx(r2, r2.layout.leg_out, lout, A)) == doctest::Approx(10.0 * 20 * kDay).epsilon(1e-9));
+  CHECK(r2.residual_total <= 1e-9);
+}
