@@ -119,26 +119,29 @@ Quality (docs/quality.md): the sulphur of the blend delivered at Ceyhan (from ea
 its grade's sulphur) and, where a leg has a quality limit, the Kazakh allowance it leaves — the most Kazakh crude
 the blend could take given everyone else's flows."""),
     new_code_cell("""\
-s_of_shipper = ds.grade_sulphur.values[ds.grade_of_shipper.values.astype(int)]  # mass fraction per shipper
-out = ds.delivered.sel(leg=btc)  # t/d by shipper, leaving BTC at Ceyhan
-s_ceyhan = (out * xr.DataArray(s_of_shipper, dims="shipper", coords={"shipper": ds.shipper})).sum("shipper") / out.sum("shipper")
-has_allowance = "quality_allowance" in ds and bool(np.isfinite(ds.quality_allowance.sel(leg=btc, shipper=kazakh)).any())
-fig, axes = plt.subplots(2 if has_allowance else 1, 1, figsize=(9, 6 if has_allowance else 3.5), sharex=True, squeeze=False)
-ax = axes[0, 0]
-(s_ceyhan * 100).plot(ax=ax, lw=0.8, label="blend delivered at Ceyhan")
-if "inflow_sulphur" in ds:
-    (ds.inflow_sulphur.sel(leg=btc) * 100).plot(ax=ax, lw=0.8, ls="--", label="blend entering BTC at Sangachal")
-ax.set(ylabel="sulphur, wt%", title="BTC blend sulphur", xlabel="")
-ax.legend(fontsize=8)
-if has_allowance:
-    ax = axes[1, 0]
-    mtpa = 365.25 / 1e6  # t/d -> Mt/yr
-    allow = ds.quality_allowance.sel(leg=btc, shipper=kazakh).max("shipper")
-    (allow * mtpa).plot(ax=ax, lw=1.2, label="Kazakh allowance under the quality limit")
-    (ds.flow_by_shipper.sel(leg=btc, shipper=kazakh).sum("shipper") * mtpa).plot(ax=ax, lw=0.8, label="Kazakh crude entering BTC")
-    ax.set(ylabel="Mt/yr", title="Kazakh allowance on BTC")
-    ax.legend(fontsize=8)
-show(fig, "quality_btc")"""),
+if "grade_sulphur" not in ds:
+    print("no grade properties in this file: nothing to plot")
+else:
+  s_of_shipper = ds.grade_sulphur.values[ds.grade_of_shipper.values.astype(int)]  # mass fraction per shipper
+  out = ds.delivered.sel(leg=btc)  # t/d by shipper, leaving BTC at Ceyhan
+  s_ceyhan = (out * xr.DataArray(s_of_shipper, dims="shipper", coords={"shipper": ds.shipper})).sum("shipper") / out.sum("shipper")
+  has_allowance = "quality_allowance" in ds and bool(np.isfinite(ds.quality_allowance.sel(leg=btc, shipper=kazakh)).any())
+  fig, axes = plt.subplots(2 if has_allowance else 1, 1, figsize=(9, 6 if has_allowance else 3.5), sharex=True, squeeze=False)
+  ax = axes[0, 0]
+  (s_ceyhan * 100).plot(ax=ax, lw=0.8, label="blend delivered at Ceyhan")
+  if "inflow_sulphur" in ds:
+      (ds.inflow_sulphur.sel(leg=btc) * 100).plot(ax=ax, lw=0.8, ls="--", label="blend entering BTC at Sangachal")
+  ax.set(ylabel="sulphur, wt%", title="BTC blend sulphur", xlabel="")
+  ax.legend(fontsize=8)
+  if has_allowance:
+      ax = axes[1, 0]
+      mtpa = 365.25 / 1e6  # t/d -> Mt/yr
+      allow = ds.quality_allowance.sel(leg=btc, shipper=kazakh).max("shipper")
+      (allow * mtpa).plot(ax=ax, lw=1.2, label="Kazakh allowance under the quality limit")
+      (ds.flow_by_shipper.sel(leg=btc, shipper=kazakh).sum("shipper") * mtpa).plot(ax=ax, lw=0.8, label="Kazakh crude entering BTC")
+      ax.set(ylabel="Mt/yr", title="Kazakh allowance on BTC")
+      ax.legend(fontsize=8)
+  show(fig, "quality_btc")"""),
     new_markdown_cell("What limited the Kazakh shippers: days per binding constraint (`limit` indexes `constraint`)."),
     new_code_cell("""\
 import pandas as pd
