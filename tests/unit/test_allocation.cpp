@@ -110,7 +110,7 @@ TEST_CASE("an outage event derates a leg for its duration only") {
   const int leg = b.fixed("cpc", o, k, 100.0);
   const int S = b.shipper("S", o, 80);
   b.route(S, "r", {leg});
-  b.sc.events.push_back(Event{"spm", true, leg, b.sc.start + 10 * kDay, b.sc.start + 20 * kDay, 0.55, {}});
+  b.sc.events.push_back(Event{"spm", true, leg, b.sc.start + 10 * kDay, b.sc.start + 20 * kDay, 0.55, {}, {}});
   const auto m = caspflow::test::modes_for(b.sc);
   CHECK(in(solve(b.sc, m, b.sc.start + 5 * kDay), b.sc, leg, S) == doctest::Approx(80.0));
   CHECK(in(solve(b.sc, m, b.sc.start + 10 * kDay), b.sc, leg, S) == doctest::Approx(55.0));  // [start, end)
