@@ -32,7 +32,7 @@ namespace hy = caspflow::hydraulics;
 struct CommonOptions {
   std::string file;
   std::string pipeline_id;
-  std::string dra = "0";
+  std::string dra;  ///< empty = the scenario leg's DRA at the scenario start (0 for a bare pipeline file)
   std::string viscosity;
   std::string density;
   std::string temperature;
@@ -54,6 +54,7 @@ struct Subject {
   pl::Pipeline pipeline;
   hy::Fluid fluid;
   std::string fluid_label;
+  double scenario_dra = 0.0;  ///< the leg's `dra` at the scenario start (0 without a scenario)
 };
 
 [[noreturn]] void bad_option(const std::string& option, const std::string& message) {
@@ -143,6 +144,7 @@ Subject resolve(const CommonOptions& o) {
       visc = "viscosity from the grade";
     }
     s.fluid_label = "grade " + g.id + " (linefill owner " + sh.id + " of leg " + leg.id + "; " + visc + ")";
+    if (!leg.dra.empty()) s.scenario_dra = leg.dra.at(sc.start);
   }
   return s;
 }
@@ -162,7 +164,7 @@ pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temp
   if (!o.viscosity.empty()) c.nu = option_quantity("--viscosity", o.viscosity, inputs::Dim::KinViscosity);
   if (!(c.rho > 0)) bad_option("--density", "expected a positive density");
   if (!(c.nu > 0)) bad_option("--viscosity", "expected a positive viscosity");
-  c.dra = option_fraction("--dra", o.dra);
+  c.dra = o.dra.empty() ? s.scenario_dra : option_fraction("--dra", o.dra);
   c.out.assign(s.pipeline.stations.size(), false);
   for (const auto& id : o.stations_out) {
     const int i = s.pipeline.station_index(id);
@@ -342,7 +344,7 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
                   "hydraulics file (e.g. inputs/scenarios/btc-hydraulics.toml)")
       ->required();
   cmd->add_option("--pipeline", o.pipeline_id, "pipeline leg ID (needed when the scenario has several)");
-  cmd->add_option("--dra", o.dra, "drag reduction of turbulent friction: \"25%\" or 0.25 (default 0)");
+  cmd->add_option("--dra", o.dra, "drag reduction of turbulent friction: \"25%\" or 0.25 (default: the scenario leg's `dra` at its start, 0 for a pipeline file)");
   cmd->add_option("--viscosity", o.viscosity, "kinematic viscosity at flowing temperature, e.g. \"6 cSt\" (overrides the grade)");
   cmd->add_option("--density", o.density, "density at flowing temperature, e.g. \"840 kg/m3\" (overrides the grade)");
   cmd->add_option("--temperature", o.temperature, "flowing temperature, e.g. \"15 degC\" (default: the pipeline file's)");
