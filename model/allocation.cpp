@@ -94,6 +94,13 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
       routes_.push_back(rv);
     }
   }
+  for (size_t i = 0; i < sc.events.size(); ++i) {
+    const auto& ev = sc.events[i];
+    if (!ev.station.empty() && ev.on_leg && ev.target >= 0 && sc.legs[static_cast<size_t>(ev.target)].hydraulic_model.empty())
+      throw InputError(ev.loc, "events[" + std::to_string(i) + "].station",
+                       "found a pump-station outage on leg '" + sc.legs[static_cast<size_t>(ev.target)].id +
+                           "', expected a pipeline leg with `hydraulics` (only those have stations)");
+  }
   // Hydraulic pipelines: load each description once; capacities are memoised per leg.
   hyd_.resize(sc.legs.size());
   tables_.resize(sc.legs.size());
@@ -131,12 +138,19 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
         throw InputError(g.loc, "grades." + g.id + ".viscosity", "missing, expected two (temperature, viscosity) points: grade fills hydraulic pipeline '" + leg.id + "'");
     }
     auto model = std::make_shared<const pipeline::PipelineModel>(pipeline::load_pipeline(leg.hydraulic_model));
-    for (const auto& ev : sc.events)
-      if (!ev.station.empty() && ev.on_leg && ev.target == static_cast<int>(l)) {
-        bool found = false;
-        for (const auto& st : model->pipeline().stations) found |= st.id == ev.station;
-        if (!found) throw InputError(ev.loc, "events." + ev.id + ".station", "found '" + ev.station + "', expected a pump station of " + leg.hydraulic_model);
+    for (size_t i = 0; i < sc.events.size(); ++i) {
+      const auto& ev = sc.events[i];
+      if (ev.station.empty() || !ev.on_leg || ev.target != static_cast<int>(l)) continue;
+      std::string ids;
+      bool found = false;
+      for (const auto& st : model->pipeline().stations) {
+        found |= st.id == ev.station;
+        ids += (ids.empty() ? "" : ", ") + st.id;
       }
+      if (!found)
+        throw InputError(ev.loc, "events[" + std::to_string(i) + "].station",
+                         "found \"" + ev.station + "\", expected a pump station of " + leg.hydraulic_model + " (" + ids + ")");
+    }
     hyd_[l] = model;
     tables_[l] = std::make_unique<pipeline::CapacityTable>(model);
   }
