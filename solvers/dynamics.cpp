@@ -461,7 +461,7 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
         const auto cond = e.alloc.hydraulic_conditions(l, tmid, &e.linefill);
         double q = 0;
         for (size_t s = 0; s < NS; ++s) q += r.leg_in[static_cast<size_t>(l) * NS + s] / e.rho[s];
-        const auto prof = pm->profile(q, cond);
+        const auto prof = pm->profile(q, cond, pipeline::PipelineModel::Operation::MinPressure);
         for (const auto& st : prof.stations) {
           const size_t k = static_cast<size_t>(next_mid) * out.station_labels.size() + ist++;
           out.station_suction[k] = st.in_service ? st.suction_pa : std::nan("");

@@ -86,7 +86,7 @@ PipelineModel::PipelineModel(Pipeline p) : p_(std::move(p)) {
 }
 
 template <bool Full>
-double PipelineModel::evaluate(double q, const Conditions& c, ProfileResult* out) const {
+double PipelineModel::evaluate(double q, const Conditions& c, ProfileResult* out, Operation op) const {
   if (!(c.rho > 0.0) || !(c.nu > 0.0)) throw std::invalid_argument("density and viscosity must be positive");
   if (!(c.dra >= 0.0 && c.dra < 1.0)) throw std::invalid_argument("drag reduction must be in [0, 1)");
   if (!(q >= 0.0) || !std::isfinite(q)) throw std::invalid_argument("flow must be finite and >= 0");
@@ -131,6 +131,26 @@ double PipelineModel::evaluate(double q, const Conditions& c, ProfileResult* out
     }
     return cap;
   };
+
+  // Minimum-pressure operation: least head needed just downstream of each node (backward from the outlet).
+  std::vector<double> need;
+  const double p_req = p_.vapour_pressure_pa + p_.vapour_margin_pa;
+  if (op == Operation::MinPressure) {
+    need.assign(nn, 0.0);
+    double R = nodes_[nn - 1].z + p_.delivery_pressure_pa / rg;  // head needed at the outlet
+    for (std::size_t i = nn; i-- > 0;) {
+      const Node& n = nodes_[i];
+      if (i + 1 < nn) R += hf[i + 1] - hf[i];  // friction from node i to node i+1
+      need[i] = R;                              // head needed just downstream of node i
+      // Upstream of node i (its suction / the pipe arriving at it):
+      if (n.station >= 0 && !c.is_out(n.station)) {
+        const auto& st = p_.stations[n.station];
+        const double hp = p_.head_scale * hy::combine(hy::affinity(st.unit, st.speed), st.n_series, st.n_parallel).head(q);
+        R = std::max(R - std::max(hp, 0.0), n.z + st.min_suction_pa / rg);
+      }
+      if (!n.slack_ok) R = std::max(R, n.z + p_req / rg);
+    }
+  }
 
   double best = std::numeric_limits<double>::infinity();
   ConstraintKind best_kind = ConstraintKind::None;
@@ -179,8 +199,8 @@ double PipelineModel::evaluate(double q, const Conditions& c, ProfileResult* out
       const double hp = p_.head_scale * curve.head(q);
       double cap = head_cap(i);
       if (st.max_discharge_pa > 0.0) cap = std::min(cap, n.z + st.max_discharge_pa / rg);
-      const double hd = std::min(H + hp, cap);
-      const double throttle = std::max(0.0, H + hp - hd);
+      const double hd = op == Operation::MinPressure ? std::max(H, std::min({need[i], H + hp, cap})) : std::min(H + hp, cap);
+      const double throttle = std::max(0.0, H + hp - hd);  // head the pumps could give beyond the discharge
       if constexpr (Full) {
         const std::string lab = n.label.empty() ? st.id : st.id + " (" + n.label + ")";
         row(i, H, lab + " suction");
@@ -210,7 +230,7 @@ double PipelineModel::evaluate(double q, const Conditions& c, ProfileResult* out
       }
       H = hd;
       up = n.station;
-      up_throttled = throttle > 1e-9 * std::max(1.0, hp);
+      up_throttled = op == Operation::MaxHead ? throttle > 1e-9 * std::max(1.0, hp) : hd >= cap - 1e-9 * std::max(1.0, std::abs(cap));
       controlled = true;
     } else if (n.prs >= 0) {
       const double hd = std::min(H, head_cap(i));
@@ -264,9 +284,9 @@ double PipelineModel::evaluate(double q, const Conditions& c, ProfileResult* out
   return best;
 }
 
-ProfileResult PipelineModel::profile(double q, const Conditions& c) const {
+ProfileResult PipelineModel::profile(double q, const Conditions& c, Operation op) const {
   ProfileResult r;
-  evaluate<true>(q, c, &r);
+  evaluate<true>(q, c, &r, op);
   return r;
 }
 

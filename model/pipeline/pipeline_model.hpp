@@ -103,8 +103,18 @@ class PipelineModel {
   explicit PipelineModel(Pipeline p);
   [[nodiscard]] const Pipeline& pipeline() const { return p_; }
 
+  /// How stations set their discharge at a flow below capacity.
+  enum class Operation {
+    MaxHead,      ///< every station gives all the head its pumps and the MAOP allow (the capacity search)
+    MinPressure,  ///< every station gives only the head the line downstream needs (how a line is run below capacity)
+  };
   /// Full profile at flow q [m3/s] (q >= 0). Throws std::invalid_argument on bad conditions.
-  [[nodiscard]] ProfileResult profile(double q, const Conditions& c) const;
+  /// MinPressure: a backward pass from the outlet finds the least head needed just downstream of every node
+  /// (delivery pressure, vapour pressure + margin at every point not in a PRS slack zone, minimum suction
+  /// at every station in service, less what that station's pumps can add); each station then discharges
+  /// max(suction head, min(needed, suction + pump head, MAOP cap)). Reported power is for the series stages
+  /// actually needed. At capacity both operations give the same profile.
+  [[nodiscard]] ProfileResult profile(double q, const Conditions& c, Operation op = Operation::MaxHead) const;
   /// Smallest constraint margin at q [m of head] (fast path of profile()).
   [[nodiscard]] double margin(double q, const Conditions& c) const;
   /// Capacity (largest feasible flow). Throws SolverError if the search fails (NaN, no bracket).
@@ -123,7 +133,7 @@ class PipelineModel {
     std::string label;
   };
   template <bool Full>
-  double evaluate(double q, const Conditions& c, ProfileResult* out) const;
+  double evaluate(double q, const Conditions& c, ProfileResult* out, Operation op = Operation::MaxHead) const;
 
   Pipeline p_;
   std::vector<Node> nodes_;

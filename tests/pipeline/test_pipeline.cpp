@@ -324,3 +324,28 @@ efficency = "80 %"
     CHECK(e.problems().size() == 3);
   }
 }
+
+TEST_CASE("minimum-pressure operation below capacity: the station gives just the head the line needs") {
+  // Flat 100 km line at half its capacity. Needed discharge = delivery pressure + the Darcy friction loss
+  // (Colebrook f at that flow): p_d = p_delivery + rho g f (L/D) v^2/2g. The pump curve and MAOP allow more,
+  // so the rest is not used (no throttling, less power); at capacity both operations coincide.
+  const double L = 100e3, D = 0.5, eps = 4.5e-5, rho = 850, nu = 5e-6, maop = 60e5;
+  pl::Pipeline p = simple_line(L, D, eps, maop, {{0, 0, ""}, {L, 0, ""}}, hy::PumpCurve{5000, 1.0, 2.0});
+  pl::PipelineModel m(p);
+  pl::Conditions c{rho, nu, 0.0, {}};
+  const double qcap = m.capacity(c).q;
+  const double q = 0.5 * qcap;
+  const double v = q / area(D);
+  const double f = hy::friction_factor(v * D / nu, eps / D);
+  const double pd = p.delivery_pressure_pa + rho * g * f * (L / D) * v * v / (2 * g);
+  const auto lo = m.profile(q, c, pl::PipelineModel::Operation::MinPressure);
+  REQUIRE(lo.stations.size() == 1);
+  CHECK(lo.stations[0].discharge_pa == doctest::Approx(pd).epsilon(1e-9));
+  CHECK(lo.outlet_pressure_pa == doctest::Approx(p.delivery_pressure_pa).epsilon(1e-9));
+  CHECK(lo.binding.margin_m >= -1e-9);  // every constraint holds (the tight ones to round-off)
+  const auto hi = m.profile(q, c);  // max-head operation: discharge at the MAOP
+  CHECK(hi.stations[0].discharge_pa == doctest::Approx(maop).epsilon(1e-12));
+  CHECK(lo.stations[0].power_w <= hi.stations[0].power_w);
+  const auto at_cap = m.profile(qcap, c, pl::PipelineModel::Operation::MinPressure);
+  CHECK(at_cap.stations[0].discharge_pa == doctest::Approx(maop).epsilon(1e-7));
+}
