@@ -468,9 +468,11 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
           out.station_discharge[k] = st.in_service ? st.discharge_pa : std::nan("");
           out.station_power[k] = st.in_service ? st.power_w : 0.0;
         }
-        // What limits the line's capacity today (at today's fluid, DRA and stations).
-        const auto capres = e.alloc.hydraulic_capacity(l, tmid, &e.linefill);
-        const std::string lab = std::string(pipeline::kind_name(capres.binding.kind)) + " at " + capres.binding.location;
+        // What limits the line's capacity today (at today's fluid, DRA and stations): the tightest
+        // constraint of the max-head profile at the capacity the run uses.
+        const double qcap = e.alloc.leg_capacity(l, tmid, &e.linefill) / (sc.legs[static_cast<size_t>(l)].basis == model::CapBasis::Mass ? cond.rho : 1.0);
+        const auto capprof = pm->profile(qcap, cond);
+        const std::string lab = std::string(pipeline::kind_name(capprof.binding.kind)) + " at " + capprof.binding.location;
         auto it = std::find(out.binding_labels.begin(), out.binding_labels.end(), lab);
         if (it == out.binding_labels.end()) it = out.binding_labels.insert(out.binding_labels.end(), lab);
         out.hydraulic_binding[static_cast<size_t>(next_mid) * out.hydraulic_legs.size() + h] = static_cast<int>(it - out.binding_labels.begin());
