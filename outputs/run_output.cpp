@@ -317,6 +317,7 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   for (const auto& a : sc.assumptions) assumptions += a + "\n";
   ds.attrs = {s("title", sc.title.empty() ? std::string("caspflow run") : sc.title),
               s("source", "caspflow"),
+              s("format_version", "1.0"),
               s("caspflow_version", kVersion),
               s("git_commit", kGitCommit),
               s("scenario_file", sc.file),
