@@ -249,10 +249,8 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   for (size_t s = 0; s < NS; ++s) res.supply[s] = std::max(0.0, sc_.shippers[s].supply.at(t));
 
   // Capacities (leg basis) with events.
-  const auto ev = leg_event_factor(t);
   std::vector<double> cap(NL);
   for (size_t l = 0; l < NL; ++l) cap[l] = leg_capacity(static_cast<int>(l), t, in.linefill_fraction);
-  (void)ev;
 
   // Per segment: weight and coefficient on each leg.
   std::vector<double> w(NG);
