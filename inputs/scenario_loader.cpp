@@ -134,8 +134,8 @@ class Loader {
     std::vector<std::string> chain;
     toml::table root = read_tree(top, chain, nullptr, "", text_override);
     sc_.file = path;
+    if (!fatal_) build(root);  // may add the text of CSV series files to texts_
     for (const auto& [p, t] : texts_) sc_.text += "# --- file: " + p + " ---\n" + t + (t.empty() || t.back() == '\n' ? "" : "\n");
-    if (!fatal_) build(root);
     throw_if_problems();
     return std::move(sc_);
   }
@@ -506,12 +506,20 @@ class Loader {
       out.dim = q->dim;
       return out;
     }
-    check_keys(*t, keypath, {"interp", "points"}, "a series");
+    check_keys(*t, keypath, {"interp", "points", "csv", "column", "unit"}, "a series");
     bool ok = true;
     if (auto ip = get_choice(*t, keypath, "interp", {"step", "linear"}, false))
       out.s.interp = *ip == "linear" ? model::Interp::Linear : model::Interp::Step;
     else if (t->get("interp"))
       ok = false;
+    if (t->get("csv")) {
+      if (t->get("points")) {
+        problem(*t->get("points"), keypath + ".points", "found both `points` and `csv`, expected one of them");
+        return std::nullopt;
+      }
+      if (!ok) return std::nullopt;
+      return csv_series(*t, keypath, dims, r, name, out);
+    }
     const toml::node* pn = t->get("points");
     if (!pn) {
       missing(*t, keypath, "points", "an array of [date, value] pairs");
@@ -565,6 +573,135 @@ class Loader {
     out.dim = *dim0;
     return out;
   }
+  /// A series read from a CSV file: { csv = "file.csv", column = "name", unit = "Mt/yr", interp = ... }.
+  /// The file has a header row; its first column holds dates (YYYY-MM-DD), `column` the plain numbers in
+  /// `unit`. Errors name the CSV file, line and column.
+  std::optional<SeriesValue> csv_series(const toml::table& t, const std::string& keypath, const std::vector<Dim>& dims,
+                                        const Range& r, const std::string& name, SeriesValue out) {
+    auto file = get_string(t, keypath, "csv", true);
+    auto column = get_string(t, keypath, "column", true);
+    auto unit = get_string(t, keypath, "unit", true);
+    if (!file || !column || !unit) return std::nullopt;
+    const toml::node& fn = *t.get("csv");
+    const fs::path base = fn.source().path ? fs::path(*fn.source().path).parent_path() : fs::path();
+    const fs::path path = (base / *file).lexically_normal();
+    std::ifstream in(path);
+    std::error_code ec;
+    if (!in || fs::is_directory(path, ec)) {
+      problem(fn, keypath + ".csv", "found \"" + *file + "\", expected a readable CSV file ('" + path.generic_string() + "' cannot be read)");
+      return std::nullopt;
+    }
+    // The unit must fit the key: check it once on a sample value.
+    Dim dim;
+    try {
+      dim = parse_quantity("1 " + *unit).dim;
+    } catch (const std::invalid_argument& e) {
+      problem(*t.get("unit"), keypath + ".unit", "found \"" + *unit + "\" (" + e.what() + "), expected a unit of " + expected_dims(dims));
+      return std::nullopt;
+    }
+    if (std::find(dims.begin(), dims.end(), dim) == dims.end()) {
+      problem(*t.get("unit"), keypath + ".unit", "found \"" + *unit + "\" (a " + dim_name(dim) + "), expected a unit of " + expected_dims(dims));
+      return std::nullopt;
+    }
+    auto split = [](const std::string& line) {
+      std::vector<std::string> f;
+      std::string cur;
+      for (char ch : line) {
+        if (ch == ',') { f.push_back(cur); cur.clear(); } else if (ch != '\r') cur += ch;
+      }
+      f.push_back(cur);
+      for (auto& x : f) {
+        while (!x.empty() && (x.front() == ' ' || x.front() == '"')) x.erase(x.begin());
+        while (!x.empty() && (x.back() == ' ' || x.back() == '"')) x.pop_back();
+      }
+      return f;
+    };
+    const std::string fname = path.generic_string();
+    std::string text, line;
+    int lineno = 0;
+    int col = -1;
+    bool ok = true;
+    while (std::getline(in, line)) {
+      text += line + "\n";
+      ++lineno;
+      if (line.empty() || line == "\r") continue;
+      const auto f = split(line);
+      if (col < 0) {  // header
+        for (size_t i = 1; i < f.size(); ++i)
+          if (f[i] == *column) col = static_cast<int>(i);
+        if (col < 0) {
+          std::vector<std::string> names(f.begin() + (f.empty() ? 0 : 1), f.end());
+          std::string msg = "found no column `" + *column + "` in " + fname + " (columns: ";
+          for (size_t i = 0; i < names.size(); ++i) msg += (i ? ", " : "") + names[i];
+          msg += ")";
+          const std::string near = closest(*column, names, 2);
+          if (!near.empty()) msg += "; did you mean `" + near + "`?";
+          problem(*t.get("column"), keypath + ".column", msg);
+          return std::nullopt;
+        }
+        continue;
+      }
+      const SourceLoc here{fname, lineno, 1};
+      int y = 0;
+      unsigned mo = 0, d = 0;
+      char extra = 0;
+      if (f.empty() || std::sscanf(f[0].c_str(), "%d-%u-%u%c", &y, &mo, &d, &extra) != 3 || mo < 1 || mo > 12 || d < 1 ||
+          d > 31) {
+        problem(here, keypath + ".csv", "found date \"" + (f.empty() ? std::string() : f[0]) + "\", expected YYYY-MM-DD in the first column");
+        ok = false;
+        continue;
+      }
+      int yy;
+      unsigned mm, dd;
+      model::civil_from_days(model::days_from_civil(y, mo, d), yy, mm, dd);
+      if (yy != y || mm != mo || dd != d) {
+        problem(here, keypath + ".csv", "found date \"" + f[0] + "\", expected a real calendar date");
+        ok = false;
+        continue;
+      }
+      const SourceLoc vloc{fname, lineno, 0};
+      if (static_cast<int>(f.size()) <= col || f[static_cast<size_t>(col)].empty()) {
+        problem(vloc, keypath + ".csv", "found no value in column `" + *column + "`, expected a number in " + *unit);
+        ok = false;
+        continue;
+      }
+      const std::string& vt = f[static_cast<size_t>(col)];
+      double v = 0;
+      try {
+        size_t used = 0;
+        const double num = std::stod(vt, &used);
+        if (used != vt.size() || !std::isfinite(num)) throw std::invalid_argument(vt);
+        v = parse_quantity(vt + " " + *unit).value;
+      } catch (const std::exception&) {
+        problem(vloc, keypath + ".csv", "found \"" + vt + "\" in column `" + *column + "`, expected a plain number in " + *unit);
+        ok = false;
+        continue;
+      }
+      if (!r.ok(v)) {
+        problem(vloc, keypath + ".csv", "found " + vt + " " + *unit + ", expected " + range_text(name, r));
+        ok = false;
+        continue;
+      }
+      const double tt = model::epoch_seconds(y, mo, d);
+      if (!out.s.t.empty() && tt <= out.s.t.back()) {
+        problem(here, keypath + ".csv", "found date " + f[0] + ", expected a date after " + model::iso_date(out.s.t.back()) +
+                                            " (series dates must increase strictly)");
+        ok = false;
+        continue;
+      }
+      out.s.t.push_back(tt);
+      out.s.v.push_back(v);
+    }
+    if (ok && out.s.v.empty()) {
+      problem(fn, keypath + ".csv", "found no data rows in " + fname + ", expected a header and at least one row");
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    texts_.emplace_back(fname, text);
+    out.dim = dim;
+    return out;
+  }
+
   std::optional<SeriesValue> get_series(const toml::table& t, const std::string& path, const std::string& key,
                                         const std::vector<Dim>& dims, const Range& r, bool required) {
     const toml::node* n = t.get(key);
