@@ -352,7 +352,10 @@ void print_summary(std::ostream& os, const model::Scenario& sc, const solvers::R
   os << ")\n";
   // Column headers and widths (each at least 10 characters, one space apart).
   std::vector<std::string> heads = {"supply"};
-  for (size_t l : pipes) heads.push_back("into " + sc.legs[l].id);
+  for (size_t l : pipes) {
+    heads.push_back("into " + sc.legs[l].id);
+    heads.push_back("at " + sc.nodes[static_cast<size_t>(sc.legs[l].to)].id);  // what the pipeline delivered
+  }
   for (size_t l : sinks) heads.push_back("to " + sc.nodes[static_cast<size_t>(sc.legs[l].to)].id);
   std::vector<size_t> qlegs;  // legs with a quality limit: the Kazakh allowance under it
   for (size_t l = 0; l < NL; ++l)
@@ -380,7 +383,10 @@ void print_summary(std::ostream& os, const model::Scenario& sc, const solvers::R
     size_t c = 0;
     os << std::left << std::setw(6) << yrs.year[k] << std::right << std::fixed << std::setprecision(3);
     os << std::setw(width[c++]) << sum([&](size_t s2) { return L.supply + static_cast<int>(s2); });
-    for (size_t l : pipes) os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_in + static_cast<int>(l * NS + s2); });
+    for (size_t l : pipes) {
+      os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_in + static_cast<int>(l * NS + s2); });
+      os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_out + static_cast<int>(l * NS + s2); });
+    }
     for (size_t l : sinks) os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_out + static_cast<int>(l * NS + s2); });
     for (size_t l : qlegs) {
       // Kazakh allowance: one Kazakh shipper's allowance plus what the other Kazakh shippers send (they

@@ -13,7 +13,7 @@ namespace caspflow::outputs {
 /// Build the run's dataset (daily series, annual totals, provenance attributes).
 Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& run);
 
-/// Print the per-year table: Kazakh supply, Kazakh into each pipeline and sink, shut-in, and the
+/// Print the per-year table: Kazakh supply, Kazakh into and out of each pipeline, into each sink, shut-in, and the
 /// constraint that bound the Kazakh shippers on most days; then the conservation residual.
 void print_summary(std::ostream& os, const model::Scenario& sc, const solvers::RunResult& run);
 
