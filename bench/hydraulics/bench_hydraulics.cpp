@@ -60,13 +60,15 @@ void snapshot(benchmark::State& st, const std::string& which) {
 void eps(benchmark::State& st, const std::string& which) {
   const auto& n = load(which);
   solvers::Simulation sim(n);
-  long steps = 0;
+  long steps = 0, newton = 0;
   for (auto _ : st) {
     auto r = sim.run(false);
     steps = r.hydraulic_steps;
+    newton = r.newton_iterations;
     benchmark::DoNotOptimize(r.newton_iterations);
   }
   counters(st, n, static_cast<double>(steps));
+  st.counters["newton_per_step"] = steps > 0 ? static_cast<double>(newton) / static_cast<double>(steps) : 0.0;
 }
 }  // namespace
 

@@ -1,6 +1,7 @@
 #include "solvers/hydraulics/network_solver.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -79,6 +80,17 @@ struct NetworkSolver::Impl {
   std::vector<double> history;
   std::vector<double> hl_cache, dh_cache, x_cache;
   std::vector<char> law_cache;
+  // Key of each cached head loss: flow and setting bits, status, has_setting (see residual()).
+  std::vector<std::uint64_t> key_q, key_set;
+  std::vector<LinkState> key_status;
+  std::vector<char> key_has, key_valid;
+  std::vector<int> lfrom, lto;     // link end nodes
+  // Statuses and settings of the last factorised Jacobian (the first Newton iteration of a solve
+  // reuses that factorisation when they are unchanged; see solve()).
+  std::vector<LinkState> jac_status;
+  std::vector<double> jac_setting;
+  std::vector<bool> jac_has;
+  bool jac_valid = false;
   std::vector<double> fwork;
   std::string kin_message;
   int nfev = 0;
@@ -87,6 +99,10 @@ struct NetworkSolver::Impl {
     nn = static_cast<int>(net.nodes.size());
     nl = static_cast<int>(net.links.size());
     jpos.assign(nn, -1);
+    for (const auto& L : net.links) {
+      lfrom.push_back(L.from);
+      lto.push_back(L.to);
+    }
     for (int i = 0; i < nn; ++i)
       if (net.nodes[i].kind == NodeKind::Junction) {
         jpos[i] = nj++;
@@ -419,27 +435,55 @@ struct NetworkSolver::Impl {
     const double* Q = x + nj;
     // Keep the head losses and slopes: KINSOL asks for the Jacobian at the last accepted iterate,
     // which is the last point evaluated here.
-    hl_cache.resize(nl);
-    dh_cache.resize(nl);
-    law_cache.resize(nl);
+    if (hl_cache.size() != static_cast<std::size_t>(nl)) {
+      hl_cache.assign(nl, 0.0);
+      dh_cache.assign(nl, 0.0);
+      law_cache.assign(nl, 0);
+      key_q.assign(nl, 0);
+      key_set.assign(nl, 0);
+      key_status.assign(nl, LinkState::Open);
+      key_has.assign(nl, 0);
+      key_valid.assign(nl, 0);
+    }
     x_cache.assign(x, x + n);
+    const LinkState* status = st->status.data();
+    const double* setting = st->setting.data();
     for (int k = 0; k < nl; ++k) {
-      const auto& L = net.links[k];
-      double hl = 0, dh = 0;
-      const bool law = head_loss(k, Q[k], hl, dh);
-      hl_cache[k] = hl;
-      dh_cache[k] = dh;
-      law_cache[k] = law;
-      if (law) {
-        f[k] = H(x, L.from) - H(x, L.to) - hl;
+      // A link's head loss depends only on its flow, status and setting: when these are bitwise
+      // those of the last evaluation (e.g. the first evaluation of a time step starts from the
+      // previous step's solution), reuse the stored law, head loss and slope.
+      const std::uint64_t qb = std::bit_cast<std::uint64_t>(Q[k]);
+      const std::uint64_t sb = std::bit_cast<std::uint64_t>(setting[k]);
+      const char has = st->has_setting[k] ? 1 : 0;
+      bool law;
+      double hl;
+      if (key_valid[k] && key_q[k] == qb && key_set[k] == sb && key_status[k] == status[k] && key_has[k] == has) {
+        law = law_cache[k];
+        hl = hl_cache[k];
       } else {
-        const double set = st->setting[k];
-        switch (L.kind) {
-          case LinkKind::PRV: f[k] = H(x, L.to) - (net.nodes[L.to].elevation + set); break;
-          case LinkKind::PSV: f[k] = H(x, L.from) - (net.nodes[L.from].elevation + set); break;
+        double dh = 0;
+        hl = 0;
+        law = head_loss(k, Q[k], hl, dh);
+        hl_cache[k] = hl;
+        dh_cache[k] = dh;
+        law_cache[k] = law;
+        key_q[k] = qb;
+        key_set[k] = sb;
+        key_status[k] = status[k];
+        key_has[k] = has;
+        key_valid[k] = 1;
+      }
+      const int from = lfrom[k], to = lto[k];
+      if (law) {
+        f[k] = H(x, from) - H(x, to) - hl;
+      } else {
+        const double set = setting[k];
+        switch (net.links[k].kind) {
+          case LinkKind::PRV: f[k] = H(x, to) - (net.nodes[to].elevation + set); break;
+          case LinkKind::PSV: f[k] = H(x, from) - (net.nodes[from].elevation + set); break;
           // EPANET fcvcoeff(): the set flow plus a CBIG-resistance link keeps the heads coupled.
-          case LinkKind::FCV: f[k] = H(x, L.from) - H(x, L.to) - kCBig * (Q[k] - set); break;
-          case LinkKind::PBV: f[k] = H(x, L.from) - H(x, L.to) - set; break;
+          case LinkKind::FCV: f[k] = H(x, from) - H(x, to) - kCBig * (Q[k] - set); break;
+          case LinkKind::PBV: f[k] = H(x, from) - H(x, to) - set; break;
           default: f[k] = 0.0;
         }
       }
@@ -457,6 +501,10 @@ struct NetworkSolver::Impl {
   }
 
   void jacobian(const double* x, SUNMatrix Jm) {
+    jac_status = st->status;
+    jac_setting = st->setting;
+    jac_has = st->has_setting;
+    jac_valid = true;
     double* a = SUNSparseMatrix_Data(Jm);  // pattern set once; values zeroed by KINSOL (ops->zero)
     const double* Q = x + nj;
     const bool cached = x_cache.size() == static_cast<std::size_t>(n) && std::memcmp(x, x_cache.data(), n * sizeof(double)) == 0;
@@ -733,6 +781,13 @@ struct NetworkSolver::Impl {
       }
       history.clear();
       kin_message.clear();
+      // Same statuses and settings as at the last Jacobian: start Newton with that factorisation
+      // (KINSOL refreshes it at the next iteration, and at once if the line search fails with it).
+      const bool reuse = jac_valid && jac_status == s.status && jac_has == s.has_setting &&
+                         std::equal(jac_setting.begin(), jac_setting.end(), s.setting.begin(), s.setting.end(),
+                                    [](double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); });
+      KINSetNoInitSetup(kin.get(), reuse ? SUNTRUE : SUNFALSE);
+      KINSetMaxSetupCalls(kin.get(), reuse ? 2 : 1);
       int flag = KINSol(kin.get(), u.get(), KIN_LINESEARCH, uscale.get(), fscale.get());
       long nni = 0;
       KINGetNumNonlinSolvIters(kin.get(), &nni);
@@ -741,6 +796,7 @@ struct NetworkSolver::Impl {
         // Singular Jacobian. First retry with a fresh factorisation (pivoting); if it is singular,
         // an active control valve cannot hold its set point (EPANET badvalve()): open it.
         SUNLinSol_KLUReInit(LS.get(), J.get(), static_cast<sunindextype>(colind.size()), SUNKLU_REINIT_PARTIAL);
+        jac_valid = false;
         if (!fresh_retry) {
           fresh_retry = true;
           --pass;
@@ -754,6 +810,8 @@ struct NetworkSolver::Impl {
       } else if (flag < 0) {
         // Line search stalled (non-smooth laws near zero flow): finish with plain Newton steps
         // from the last iterate, as EPANET's gradient method does.
+        KINSetNoInitSetup(kin.get(), SUNFALSE);
+        KINSetMaxSetupCalls(kin.get(), 1);
         flag = KINSol(kin.get(), u.get(), KIN_NONE, uscale.get(), fscale.get());
         KINGetNumNonlinSolvIters(kin.get(), &nni);
         stats.newton_iterations += static_cast<int>(nni);
