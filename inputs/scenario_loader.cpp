@@ -573,6 +573,22 @@ class Loader {
     out.dim = *dim0;
     return out;
   }
+  /// A key of an inline table that must name a known ID (`initial = { shipper = ... }`,
+  /// `segregated = { grade = ... }`): its index, or a problem with a "did you mean".
+  std::optional<int> key_ref(const toml::key& k, const toml::node& v, const std::string& kp,
+                             const std::map<std::string, int>& ids, const std::string& what) {
+    const auto it = ids.find(std::string(k.str()));
+    if (it != ids.end()) return it->second;
+    std::vector<std::string> known;
+    for (const auto& [id, ix] : ids) known.push_back(id);
+    std::string msg = "found " + what + " `" + std::string(k.str()) + "`, expected a " + what + " ID";
+    const std::string near = closest(k.str(), known, 2);
+    if (!near.empty()) msg += " (did you mean `" + near + "`?)";
+    const SourceLoc kl = loc_of(k.source());
+    problem(kl.line ? kl : loc_of(v), kp, msg);
+    return std::nullopt;
+  }
+
   /// A series read from a CSV file: { csv = "file.csv", column = "name", unit = "Mt/yr", interp = ... }.
   /// The file has a header row; its first column holds dates (YYYY-MM-DD), `column` the plain numbers in
   /// `unit`. Errors name the CSV file, line and column.
@@ -969,18 +985,12 @@ class Loader {
         bool ok = true;
         for (auto&& [k, v] : *it) {
           const std::string kp = p + ".initial." + std::string(k.str());
-          SourceLoc kl = loc_of(k.source());
-          if (!shipper_ix_.count(std::string(k.str()))) {
+          const auto sref = key_ref(k, v, kp, shipper_ix_, "shipper");
+          if (!sref) {
             ok = false;
-            std::vector<std::string> known;
-            for (const auto& [id, ix] : shipper_ix_) known.push_back(id);
-            std::string msg = "found shipper `" + std::string(k.str()) + "`, expected a shipper ID";
-            const std::string near = closest(k.str(), known, 2);
-            if (!near.empty()) msg += " (did you mean `" + near + "`?)";
-            problem(kl.line ? kl : loc_of(v), kp, msg);
             continue;
           }
-          const int si = shipper_ix_.at(std::string(k.str()));
+          const int si = *sref;
           auto q = quantity(v, kp, {Dim::Volume, Dim::Mass});
           if (!q || !check_range(v, kp, q->value, kNonNeg, "initial stock")) {
             ok = false;
@@ -1017,21 +1027,12 @@ class Loader {
         double sum = 0;
         for (auto&& [k, v] : *st) {
           const std::string kp = p + ".segregated." + std::string(k.str());
-          auto it = grade_ix_.find(std::string(k.str()));
-          if (it == grade_ix_.end()) {
-            std::vector<std::string> known;
-            for (const auto& [id, ix] : grade_ix_) known.push_back(id);
-            std::string msg = "found grade `" + std::string(k.str()) + "`, expected a grade ID";
-            const std::string near = closest(k.str(), known, 2);
-            if (!near.empty()) msg += " (did you mean `" + near + "`?)";
-            SourceLoc kl = loc_of(k.source());
-            problem(kl.line ? kl : loc_of(v), kp, msg);
-            continue;
-          }
+          const auto gref = key_ref(k, v, kp, grade_ix_, "grade");
+          if (!gref) continue;
           auto q = quantity(v, kp, {Dim::Volume});
           if (!q || !check_range(v, kp, q->value, kPositive, "segregated tank volume")) continue;
           sum += q->value;
-          nd.segregated.emplace_back(it->second, q->value);
+          nd.segregated.emplace_back(*gref, q->value);
         }
         if (cap && sum > nd.capacity - nd.heel + 1e-9 * nd.capacity)
           problem(*sn, p + ".segregated",
