@@ -219,6 +219,7 @@ class Reader {
     std::string flow = "GPM";
     std::string press;
     double visc = -1.0, sg = 1.0;
+    net_.headloss = HeadLossFormula::HazenWilliams;  // EPANET's default when HEADLOSS is absent
     for (const auto& l : sec("OPTIONS")) {
       const auto& t = l.tok;
       const std::string k = upper(t[0]);
@@ -254,7 +255,10 @@ class Reader {
           if (match(t[2], "PDA")) problem(l, "OPTIONS.DEMAND MODEL", "pressure-driven demand (DEMAND MODEL PDA) is not supported");
         }
       } else if (match(k, "PRESSURE")) {
-        if (t.size() >= 2 && !match(t[1], "EXPONENT")) press = upper(t[1]);
+        if (t.size() >= 2 && !match(t[1], "EXPONENT")) {
+          press = upper(t[1]);
+          press_line_ = l.number;
+        }
       } else if (match(k, "EMITTER") || match(k, "QUALITY") || match(k, "DIFFUSIVITY") || match(k, "TOLERANCE") ||
                  match(k, "UNBALANCED") || match(k, "HYDRAULICS") || match(k, "MAP") || match(k, "CHECKFREQ") ||
                  match(k, "MAXCHECK") || match(k, "DAMPLIMIT") || match(k, "HEADERROR") || match(k, "FLOWCHANGE") ||
@@ -275,12 +279,17 @@ class Reader {
     us_ = flow == "CFS" || flow == "GPM" || flow == "MGD" || flow == "IMGD" || flow == "AFD";
     qf_ = kFt3 / it->second;
     hf_ = us_ ? kFt : 1.0;
-    // EPANET Ucf[PRESSURE]: psi per ft of fluid = 0.4333 SG (US); SI: meters (0.3048 SG per ft) or kPa.
-    if (us_) pf_ = kFt / (kPsiPerFt * sg);
-    else if (press == "KPA") pf_ = kFt / (kKpaPerPsi * kPsiPerFt * sg);
-    else if (press == "BAR") pf_ = kFt / (kBarPerPsi * kPsiPerFt * sg);  // EPANET 2.3 pressure units
-    else if (press == "FEET") pf_ = kFt / sg;
-    else pf_ = 1.0 / sg;
+    // EPANET's Ucf[PRESSURE] (input1.c initunits): the pressure unit defaults to PSI for US flow units and
+    // METERS for SI ones, and PRESSURE overrides it in either system. PSI, KPA and BAR are gauge pressures
+    // (ft of fluid = p / (0.4333 SG) psi); METERS and FEET are already heads of the fluid itself, so the
+    // specific gravity does not enter them.
+    if (press.empty()) press = us_ ? "PSI" : "METERS";
+    if (match(press, "PSI")) pf_ = kFt / (kPsiPerFt * sg);
+    else if (match(press, "KPA")) pf_ = kFt / (kKpaPerPsi * kPsiPerFt * sg);
+    else if (match(press, "BAR")) pf_ = kFt / (kBarPerPsi * kPsiPerFt * sg);  // EPANET 2.3 pressure units
+    else if (match(press, "FEET")) pf_ = kFt;
+    else if (match(press, "METERS")) pf_ = 1.0;
+    else add_problem(press_line_, 0, "OPTIONS.PRESSURE", "got '" + press + "', expected PSI, KPA, BAR, METERS or FEET");
     net_.specific_gravity = sg;
     if (visc < 0) net_.viscosity = kWaterViscosity;
     else if (visc > 1e-3) net_.viscosity = visc * kWaterViscosity;
@@ -751,6 +760,7 @@ class Reader {
   int unit_line_ = 0;
   bool us_ = true;
   double qf_ = 1.0, hf_ = 1.0, pf_ = 1.0;
+  int press_line_ = 0;
 };
 
 }  // namespace

@@ -929,6 +929,8 @@ struct NetworkSolver::Impl {
       change = linkstatus(s) || change;
       change = pswitch(s) || change;
       if (!change) {
+        enforce_continuity(s);
+        stats.continuity = continuity(s);
         tank_inflows(s);
         check_feasible(s, t);
         return stats;
@@ -946,6 +948,74 @@ struct NetworkSolver::Impl {
       }
     }
     throw SolverError(os.str());
+  }
+
+  /// Largest junction imbalance |sum of link flows - demand|, relative to the largest term at that
+  /// junction (closed links count as 0, as they are reported).
+  double continuity(const HydState& s) const {
+    double worst = 0.0;
+    for (int j = 0; j < nj; ++j) {
+      double r = -s.demand[junction_nodes[j]], scale = std::abs(r);
+      for (auto [k, sg] : node_links[j]) {
+        const double q = is_closed(s.status[k]) ? 0.0 : s.flow[k];
+        r += sg * q;
+        scale = std::max(scale, std::abs(q));
+      }
+      if (scale > 0) worst = std::max(worst, std::abs(r) / scale);
+    }
+    return worst;
+  }
+
+  /// Node continuity is linear, so it can hold to round-off whatever the head-loss tolerance: Newton
+  /// leaves an imbalance of the order of its tolerance, which is removed here by correcting flows along
+  /// a spanning forest rooted at the fixed-head nodes (open links whose flow is not a set point: not
+  /// closed links, not active FCVs). Each junction's imbalance is pushed to its parent link, leaves
+  /// first, so every junction balances exactly; the correction is of the size of the Newton residual
+  /// (heads change by far less than the solver tolerance). Closed links carry exactly 0.
+  void enforce_continuity(HydState& s) const {
+    for (int k = 0; k < nl; ++k)
+      if (is_closed(s.status[k])) s.flow[k] = 0.0;
+    auto adjustable = [&](int k) {
+      if (is_closed(s.status[k])) return false;
+      return !(net.links[k].kind == LinkKind::FCV && s.status[k] == LinkState::Active);
+    };
+    std::vector<int> parent_link(nj, -1), order;
+    std::vector<char> seen(nj, 0);
+    order.reserve(nj);
+    // Breadth-first from every fixed-head node.
+    std::vector<int> queue;
+    for (int k = 0; k < nl; ++k) {
+      if (!adjustable(k)) continue;
+      const auto& L = net.links[k];
+      const int a = jpos[L.from], b = jpos[L.to];
+      if (a < 0 && b >= 0 && !seen[b]) seen[b] = 1, parent_link[b] = k, queue.push_back(b);
+      if (b < 0 && a >= 0 && !seen[a]) seen[a] = 1, parent_link[a] = k, queue.push_back(a);
+    }
+    for (std::size_t qi = 0; qi < queue.size(); ++qi) {
+      const int j = queue[qi];
+      order.push_back(j);
+      for (auto [k, sg] : node_links[j]) {
+        if (!adjustable(k)) continue;
+        const auto& L = net.links[k];
+        const int other = sg < 0 ? jpos[L.to] : jpos[L.from];
+        if (other >= 0 && !seen[other]) seen[other] = 1, parent_link[other] = k, queue.push_back(other);
+      }
+    }
+    std::vector<double> r(nj, 0.0);
+    for (int j = 0; j < nj; ++j) {
+      double v = -s.demand[junction_nodes[j]];
+      for (auto [k, sg] : node_links[j]) v += sg * s.flow[k];
+      r[j] = v;
+    }
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      const int j = *it, k = parent_link[j];
+      const auto& L = net.links[k];
+      const int sg = jpos[L.to] == j ? +1 : -1;  // sign of link k in junction j's balance
+      s.flow[k] -= sg * r[j];
+      const int other = sg > 0 ? jpos[L.from] : jpos[L.to];
+      if (other >= 0) r[other] += r[j];  // the other end sees the change with the opposite sign
+      r[j] = 0.0;
+    }
   }
 
   void tank_inflows(HydState& s) const {

@@ -47,6 +47,7 @@ struct SolveStats {
   int newton_iterations = 0;  ///< total over all status passes
   int status_passes = 0;
   double residual = 0.0;      ///< final scaled max-norm residual
+  double continuity = 0.0;    ///< largest junction imbalance after the solve, relative to its largest flow
 };
 
 struct SolverOptions {

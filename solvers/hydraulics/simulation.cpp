@@ -160,6 +160,7 @@ SimulationResult Simulation::run(bool record) {
     const SolveStats st = solver_.solve(s, static_cast<double>(t));
     ++r.hydraulic_steps;
     r.newton_iterations += st.newton_iterations;
+    r.max_continuity = std::max(r.max_continuity, st.continuity);
     if (t >= next_report) {
       if (record) {
         r.times.push_back(static_cast<double>(t));

@@ -19,6 +19,7 @@ struct SimulationResult {
   std::vector<std::vector<double>> flows;     ///< [report][link] m3/s (0 when closed, as EPANET reports)
   long hydraulic_steps = 0;                   ///< number of snapshot solves
   long newton_iterations = 0;
+  double max_continuity = 0.0;                ///< largest relative junction imbalance over all solves
 };
 
 /// A reusable simulator (the solver and its KLU symbolic factorisation are kept between runs).

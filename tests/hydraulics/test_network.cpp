@@ -269,3 +269,53 @@ TEST_CASE("inp reader: times, clock-time controls, [DEMANDS] and [STATUS]") {
   CHECK(n.controls[2].grade == doctest::Approx(30.0));
   CHECK(n.controls[2].kind == ControlKind::LevelBelow);
 }
+
+TEST_CASE("inp reader + solver: PRV setting in every pressure unit, with specific gravity != 1") {
+  // EPANET 2.3 input1.c (initunits): Ucf[PRESSURE] = 0.4333 SG psi/ft for PSI, 6.895 x 0.4333 SG kPa/ft for
+  // KPA, 0.0689476 x 0.4333 SG bar/ft for BAR, 0.3048 m/ft for METERS and 1 for FEET; the pressure unit
+  // defaults to PSI with US flow units and METERS with SI ones. A PRV set to p holds the head downstream
+  // at elevation + p / Ucf[PRESSURE] (ft). Network: reservoir at 100 (file units) -> pipe -> PRV -> pipe
+  // -> junction at elevation 0 with a small demand, so the PRV is active and its downstream node J2 sits
+  // at exactly the set head (the demand node loses a little more).
+  struct Case {
+    const char* units;
+    const char* press;  // "" = default
+    double setting;
+    double expect_head_m;
+  };
+  const double sg = 0.83, ft = 0.3048;
+  const Case cases[] = {
+      {"LPS", "", 32.0, 32.0},                                  // SI default: metres of fluid, SG irrelevant
+      {"LPS", "METERS", 32.0, 32.0},
+      {"LPS", "KPA", 250.0, 250.0 / (6.895 * 0.4333 * sg) * ft},
+      {"LPS", "BAR", 2.5, 2.5 / (0.0689476 * 0.4333 * sg) * ft},
+      {"LPS", "PSI", 40.0, 40.0 / (0.4333 * sg) * ft},
+      {"LPS", "FEET", 100.0, 100.0 * ft},
+      {"GPM", "", 40.0, 40.0 / (0.4333 * sg) * ft},             // US default: psi
+      {"GPM", "METERS", 30.0, 30.0},
+      {"CFS", "KPA", 250.0, 250.0 / (6.895 * 0.4333 * sg) * ft},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.units);
+    CAPTURE(c.press);
+    const bool us = std::string(c.units) == "GPM" || std::string(c.units) == "CFS";
+    const std::string diam = us ? "12" : "300", len = us ? "3000" : "1000";
+    std::string text = "[JUNCTIONS]\n J1 0 0\n J2 0 0\n J3 0 1\n[RESERVOIRS]\n R1 " + std::string(us ? "328.084" : "100") +
+                       "\n[PIPES]\n P1 R1 J1 " + len + " " + diam + " 100\n P2 J2 J3 " + len + " " + diam +
+                       " 100\n[VALVES]\n V1 J1 J2 " + diam + " PRV " + std::to_string(c.setting) +
+                       " 0\n[OPTIONS]\n Units " + c.units + "\n Headloss H-W\n Specific Gravity 0.83\n";
+    if (*c.press) text += std::string(" Pressure ") + c.press + "\n";
+    auto r = inputs::epanet::parse_inp(text, "prv.inp");
+    r.network.index();
+    NetworkSolver s(r.network, SolverOptions{});
+    auto st = s.initial_state();
+    s.solve(st);
+    CHECK(st.head[r.network.find_node("J2")] == doctest::Approx(c.expect_head_m).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("inp reader: HEADLOSS absent means Hazen-Williams, as in EPANET") {
+  // EPANET 2.3 input1.c setdefaults(): Formflag = HW.
+  auto r = inputs::epanet::parse_inp("[JUNCTIONS]\n J1 0 1\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 200 100\n[OPTIONS]\n Units LPS\n", "hw.inp");
+  CHECK(r.network.headloss == HeadLossFormula::HazenWilliams);
+}
