@@ -393,6 +393,23 @@ def allocate(sc, inp, full, empty, ceil_hit, max_sweeps=500):
                             if j in U and c > 0:
                                 newly.add(j)
                                 reasons[j].add(h[1])
+                # ties: a row that would also have stopped a segment frozen now, at this same lambda
+                # (e.g. "takes no more than what arrives" when what arrives froze at the same instant)
+                rest = U - newly
+                for k, (why, b, coef) in enumerate(rows):
+                    if rconst[k] == inf:
+                        continue
+                    js = [j for j in newly if coef.get(j, 0.0) > 0 and why not in reasons[j]]
+                    if not js:
+                        continue
+                    U2 = rest | set(js)
+                    den2 = sum(c * w_of[j] for j, c in coef.items() if j in U2)
+                    if den2 <= 1e-300:
+                        continue
+                    fro2 = sum(c * f[j] for j, c in coef.items() if j in inph and j not in U2)
+                    if (rconst[k] - fro2) / den2 <= lam + tol:
+                        for j in js:
+                            reasons[j].add(why)
                 for i in newly:
                     done[i] = True
                 U -= newly

@@ -129,8 +129,12 @@ def triage(sc, res, eng, raw):
             oracle.FULL_BAND = old
         raw2 = []
         compare(sc, res2, eng, 0, raw2)
+        first_bad = min(b[1] for b in nonlimit)
         if not [b for b in raw2 if b[0] != "limit"]:
             why.append("flows/stocks: defect 2 (the engine agrees with an oracle whose full band is 0.1 %)")
+        elif res.sliding_days and first_bad >= min(res.sliding_days):
+            why.append("flows/stocks: defect 2 suspected (a full tank whose net flow would cross zero: the oracle "
+                       f"holds it in the documented sliding mode from day {min(res.sliding_days)}, the engine chatters)")
         elif d1:
             why.append("flows/stocks: defect 1 suspected (a tanked origin whose node index differs from its storage index)")
         else:
