@@ -226,8 +226,10 @@ double Allocator::leg_capacity(int leg, double t, const std::vector<double>* lin
     case LegKind::Pipeline:
       if (hyd_[static_cast<size_t>(leg)]) {
         const auto cond = hydraulic_conditions(leg, t, linefill_fraction);
-        c = tables_[static_cast<size_t>(leg)]->capacity(cond.rho, cond.nu, cond.dra, cond.out);
-        if (l.basis == CapBasis::Mass) c *= cond.rho;
+        // The flow equations give a volume at the flowing temperature; the allocation counts volumes at
+        // 15 degC (sum f / rho15) and masses. Both conversions go through the mass, rho(T) q(T).
+        c = tables_[static_cast<size_t>(leg)]->capacity(cond.rho, cond.nu, cond.dra, cond.out) * cond.rho;
+        if (l.basis == CapBasis::Volume) c /= cond.rho15;
       } else {
         c = l.capacity.at(t);
       }
@@ -260,26 +262,26 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     const double nom = route.nomination.empty() ? res.supply[static_cast<size_t>(rv.shipper)] : route.nomination.at(t);
     w[g] = std::max(nom, kMinWeight);
   }
-  // Constraint rows: legs [0, NL); (storage partition, shipper) [NL, NL+NP*NS): in a full partition no
-  // owner may add to its stock, so each shipper's inflow is held to its own outflow; quality limits last.
-  const size_t NP = parts_.size(), NQ = quality_.size(), NF = NP * NS, NR = NL + NF + NQ;
+  // Constraint rows: legs [0, NL); storage partitions [NL, NL+NP) (only while full, see below); quality
+  // limits [NL+NP, NR).
+  const size_t NP = parts_.size(), NQ = quality_.size(), NR = NL + NP + NQ;
   std::vector<int> row_label(NR);
   for (size_t l = 0; l < NL; ++l) row_label[l] = label_leg_[l];
-  for (size_t p = 0; p < NP; ++p)
-    for (size_t s = 0; s < NS; ++s) row_label[NL + p * NS + s] = label_full_[p];
-  for (size_t k = 0; k < NQ; ++k) row_label[NL + NF + k] = label_quality_[static_cast<size_t>(quality_[k].leg)];
-  // Each segment's coefficients: every leg it enters (mass or volume), the storage partition it fills
-  // (volume), and the quality rows of its legs where its crude breaks the limit.
+  for (size_t p = 0; p < NP; ++p) row_label[NL + p] = label_full_[p];
+  for (size_t k = 0; k < NQ; ++k) row_label[NL + NP + k] = label_quality_[static_cast<size_t>(quality_[k].leg)];
+  // Each segment's coefficients on the leg rows (mass or volume) and the quality rows of its legs where its
+  // crude breaks the limit; the storage partition it fills (if any) is `into_part`, with volume coefficient
+  // 1/rho (the partition rows are not linear: see the full-partition rule below).
   std::vector<std::vector<std::pair<size_t, double>>> rows(NG);
+  std::vector<int> into_part(NG, -1);
   for (size_t g = 0; g < NG; ++g) {
     const auto& sg = segs_[g];
     for (int l : sg.legs)
       rows[g].push_back({static_cast<size_t>(l), sc_.legs[static_cast<size_t>(l)].basis == CapBasis::Mass ? 1.0 : 1.0 / rho(sg.shipper)});
-    const int p = part_of_[static_cast<size_t>(sg.to_node) * NS + static_cast<size_t>(sg.shipper)];
-    if (p >= 0) rows[g].push_back({NL + static_cast<size_t>(p) * NS + static_cast<size_t>(sg.shipper), 1.0});
+    into_part[g] = part_of_[static_cast<size_t>(sg.to_node) * NS + static_cast<size_t>(sg.shipper)];
     for (size_t k = 0; k < NQ; ++k) {
       const double a = quality_[k].a[static_cast<size_t>(sg.shipper)];
-      if (a > 0 && std::find(sg.legs.begin(), sg.legs.end(), quality_[k].leg) != sg.legs.end()) rows[g].push_back({NL + NF + k, a});
+      if (a > 0 && std::find(sg.legs.begin(), sg.legs.end(), quality_[k].leg) != sg.legs.end()) rows[g].push_back({NL + NP + k, a});
     }
   }
   // Room a quality row leaves: what the shippers meeting the limit bring, sum over them of -a f.
@@ -333,22 +335,135 @@ AllocResult Allocator::solve(const AllocInput& in) const {
         node_out[static_cast<size_t>(leg.from) * NS + s] += leg_in[l * NS + s];
       }
     }
-    // Constraint capacities: legs; full partitions (controlled volume inflow <= volume outflow);
-    // quality rows (the room the crude meeting the limit makes).
+    // Constraint capacities: legs; quality rows (the room the crude meeting the limit makes).
     std::vector<double> R(NR, kInf);
     for (size_t l = 0; l < NL; ++l) R[l] = cap[l];
     // The first sweep is optimistic (no storage coupling, no quality limit), so the sweeps descend to
     // the largest consistent allocation: starting from zero flows would stop at the trivial fixed point
     // where a full terminal passes nothing on because nothing leaves it.
     const bool optimistic = sweep == 0;
-    for (size_t p = 0; p < NP; ++p)
-      if (md.full[p] && !optimistic)
-        for (size_t s = 0; s < NS; ++s) R[NL + p * NS + s] = node_out[static_cast<size_t>(parts_[p].node) * NS + s];
-    for (size_t k = 0; k < NQ; ++k) R[NL + NF + k] = optimistic ? kInf : quality_room(k, f);
-
+    for (size_t k = 0; k < NQ; ++k) R[NL + NP + k] = optimistic ? kInf : quality_room(k, f);
+    // Full partitions (sliding mode: the level stays exactly at the limit). The volume entering a full
+    // partition may not exceed the volume leaving it. Each owner may bring in, free of charge, as much
+    // as it takes out (its `allowance`: crude passing through never competes with anyone); what owners
+    // whose outflow exceeds their inflow free (`R`) is shared by progressive filling among the owners
+    // who bring in more than they take out. Outflows and the freed room come from the previous sweep.
+    std::vector<char> part_active(NP, 0);
+    std::vector<double> allowance(NP * NS, 0.0), pin(NP * NS, 0.0);
+    if (!optimistic) {
+      std::vector<double> in_prev(NP * NS, 0.0), out_now(NP * NS, 0.0);
+      for (size_t g = 0; g < NG; ++g)
+        if (into_part[g] >= 0) in_prev[static_cast<size_t>(into_part[g]) * NS + static_cast<size_t>(segs_[g].shipper)] += f[g] / rho(segs_[g].shipper);
+      for (size_t p = 0; p < NP; ++p) {
+        if (!md.full[p]) continue;
+        part_active[p] = 1;
+        const size_t n = static_cast<size_t>(parts_[p].node);
+        double freed = 0;
+        for (size_t s = 0; s < NS; ++s) {
+          if (part_of_[n * NS + s] != static_cast<int>(p)) continue;
+          const double out = node_out[n * NS + s] / rho(static_cast<int>(s));
+          allowance[p * NS + s] = out;
+          freed += std::max(0.0, out - in_prev[p * NS + s]);
+        }
+        R[NL + p] = freed;
+      }
+    }
     std::vector<double> nf(NG, 0.0);
     std::vector<int> nreason(NG, label_supply_);
     std::vector<double> used(NR, 0.0);
+    // Weighted progressive filling of one phase. Every round either freezes a segment or carries an
+    // owner past its allowance at a full partition (once per owner and partition), so a phase ends in
+    // at most (segments + partitions x owners + 1) rounds.
+    auto fill_phase = [&](const std::vector<int>& phase, const std::vector<double>& c, const std::vector<int>& creason) {
+      const size_t P = phase.size();
+      std::vector<char> frozen(P, 0);
+      for (size_t k = 0; k < P; ++k)
+        if (c[k] <= 0) { frozen[k] = 1; nreason[static_cast<size_t>(phase[k])] = creason[k]; }
+      std::vector<double> pscale(NP, 0.0);
+      for (size_t p = 0; p < NP; ++p) {
+        if (!part_active[p]) continue;
+        pscale[p] = R[NL + p];
+        for (size_t s = 0; s < NS; ++s) pscale[p] += allowance[p * NS + s];
+        pscale[p] = std::max(pscale[p], 1e-9);
+      }
+      auto past = [&](size_t p, size_t s) { return pin[p * NS + s] >= allowance[p * NS + s] - 1e-12 * pscale[p]; };
+      auto pused = [&](size_t p) {
+        double u = 0;
+        for (size_t s = 0; s < NS; ++s) u += std::max(0.0, pin[p * NS + s] - allowance[p * NS + s]);
+        return u;
+      };
+      const size_t max_rounds = P + NP * NS + 2;
+      std::vector<double> rate(NR), ownrate(NP * NS);
+      for (size_t round = 0; round < max_rounds; ++round) {
+        bool any = false;
+        for (char fz : frozen) any |= !fz;
+        if (!any) return;
+        std::fill(rate.begin(), rate.end(), 0.0);
+        std::fill(ownrate.begin(), ownrate.end(), 0.0);
+        for (size_t k = 0; k < P; ++k) {
+          if (frozen[k]) continue;
+          const size_t g = static_cast<size_t>(phase[k]);
+          for (const auto& [j, a] : rows[g]) rate[j] += a * w[g];
+          const int p = into_part[g];
+          if (p >= 0 && part_active[static_cast<size_t>(p)])
+            ownrate[static_cast<size_t>(p) * NS + static_cast<size_t>(segs_[g].shipper)] += w[g] / rho(segs_[g].shipper);
+        }
+        double dl = kInf;
+        for (size_t j = 0; j < NR; ++j) {
+          if (j >= NL && j < NL + NP) continue;
+          if (rate[j] > 0 && std::isfinite(R[j])) dl = std::min(dl, std::max(0.0, R[j] - used[j]) / rate[j]);
+        }
+        for (size_t p = 0; p < NP; ++p) {
+          if (!part_active[p]) continue;
+          double pr = 0;
+          for (size_t s = 0; s < NS; ++s) {
+            const double orate = ownrate[p * NS + s];
+            if (!(orate > 0)) continue;
+            if (past(p, s)) pr += orate;
+            else dl = std::min(dl, (allowance[p * NS + s] - pin[p * NS + s]) / orate);  // reaches its allowance
+          }
+          if (pr > 0) dl = std::min(dl, std::max(0.0, R[NL + p] - pused(p)) / pr);
+        }
+        for (size_t k = 0; k < P; ++k)
+          if (!frozen[k] && std::isfinite(c[k])) {
+            const size_t g = static_cast<size_t>(phase[k]);
+            dl = std::min(dl, std::max(0.0, c[k] - nf[g]) / w[g]);
+          }
+        if (!std::isfinite(dl)) {
+          const auto& sg = segs_[static_cast<size_t>(phase[0])];
+          throw SolverError("allocation is unbounded: shipper '" + sc_.shippers[static_cast<size_t>(sg.shipper)].id +
+                            "' can draw stock with no finite leg capacity on its route");
+        }
+        for (size_t k = 0; k < P; ++k) {
+          if (frozen[k]) continue;
+          const size_t g = static_cast<size_t>(phase[k]);
+          const double df = dl * w[g];
+          nf[g] += df;
+          for (const auto& [j, a] : rows[g]) used[j] += a * df;
+          if (into_part[g] >= 0) pin[static_cast<size_t>(into_part[g]) * NS + static_cast<size_t>(segs_[g].shipper)] += df / rho(segs_[g].shipper);
+        }
+        // Freeze what reached its cap or sits in a tight constraint (leg rows upstream to downstream first).
+        auto tight = [&](size_t j) { return std::isfinite(R[j]) && R[j] - used[j] <= 1e-12 * std::max(1.0, R[j]); };
+        for (size_t k = 0; k < P; ++k) {
+          if (frozen[k]) continue;
+          const size_t g = static_cast<size_t>(phase[k]);
+          if (std::isfinite(c[k]) && nf[g] >= c[k] * (1 - 1e-13) - 1e-12) {
+            frozen[k] = 1;
+            nreason[g] = creason[k];
+            continue;
+          }
+          for (const auto& [j, a] : rows[g])
+            if (tight(j)) { frozen[k] = 1; nreason[g] = row_label[j]; break; }
+          if (frozen[k]) continue;
+          const int p = into_part[g];
+          if (p >= 0 && part_active[static_cast<size_t>(p)]) {
+            const size_t pp = static_cast<size_t>(p), s = static_cast<size_t>(segs_[g].shipper);
+            if (past(pp, s) && R[NL + pp] - pused(pp) <= 1e-12 * pscale[pp]) { frozen[k] = 1; nreason[g] = row_label[NL + pp]; }
+          }
+        }
+      }
+      throw SolverError("allocation: progressive filling did not finish at " + iso_date(t) + " (internal bound exceeded)");
+    };
     // Remaining supply per shipper (first segments) and what each shipper already sends from each node.
     std::vector<double> supply_left = res.supply;
     std::vector<double> sent_from(NN * NS, 0.0);
@@ -373,54 +488,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
           c[k] = stocked || optimistic ? kInf : std::max(0.0, node_in[n * NS + s] - sent_from[n * NS + s]);
         }
       }
-      // Progressive filling of this phase.
-      std::vector<char> frozen(phase.size(), 0);
-      for (size_t k = 0; k < phase.size(); ++k)
-        if (c[k] <= 0) { frozen[k] = 1; nreason[static_cast<size_t>(phase[k])] = creason[k]; }
-      for (int round = 0; round <= static_cast<int>(phase.size()) + 1; ++round) {
-        bool any = false;
-        for (char fz : frozen) any |= !fz;
-        if (!any) break;
-        std::vector<double> rate(NR, 0.0);
-        for (size_t k = 0; k < phase.size(); ++k) {
-          if (frozen[k]) continue;
-          const size_t g = static_cast<size_t>(phase[k]);
-          for (const auto& [j, a] : rows[g]) rate[j] += a * w[g];
-        }
-        double dl = kInf;
-        for (size_t j = 0; j < NR; ++j)
-          if (rate[j] > 0 && std::isfinite(R[j])) dl = std::min(dl, std::max(0.0, R[j] - used[j]) / rate[j]);
-        for (size_t k = 0; k < phase.size(); ++k)
-          if (!frozen[k] && std::isfinite(c[k])) {
-            const size_t g = static_cast<size_t>(phase[k]);
-            dl = std::min(dl, std::max(0.0, c[k] - nf[g]) / w[g]);
-          }
-        if (!std::isfinite(dl)) {
-          const auto& sg = segs_[static_cast<size_t>(phase[0])];
-          throw SolverError("allocation is unbounded: shipper '" + sc_.shippers[static_cast<size_t>(sg.shipper)].id +
-                            "' can draw stock with no finite leg capacity on its route");
-        }
-        for (size_t k = 0; k < phase.size(); ++k) {
-          if (frozen[k]) continue;
-          const size_t g = static_cast<size_t>(phase[k]);
-          const double df = dl * w[g];
-          nf[g] += df;
-          for (const auto& [j, a] : rows[g]) used[j] += a * df;
-        }
-        // Freeze what reached its cap or sits in a tight constraint.
-        for (size_t k = 0; k < phase.size(); ++k) {
-          if (frozen[k]) continue;
-          const size_t g = static_cast<size_t>(phase[k]);
-          if (std::isfinite(c[k]) && nf[g] >= c[k] * (1 - 1e-13) - 1e-12) {
-            frozen[k] = 1;
-            nreason[g] = creason[k];
-            continue;
-          }
-          auto tight = [&](size_t j) { return std::isfinite(R[j]) && R[j] - used[j] <= 1e-12 * std::max(1.0, R[j]); };
-          for (const auto& [j, a] : rows[g])
-            if (tight(j)) { frozen[k] = 1; nreason[g] = row_label[j]; break; }
-        }
-      }
+      fill_phase(phase, c, creason);
       for (int gi : phase) {
         const auto& sg = segs_[static_cast<size_t>(gi)];
         const size_t s = static_cast<size_t>(sg.shipper);
@@ -459,17 +527,39 @@ AllocResult Allocator::solve(const AllocInput& in) const {
       res.node_net[static_cast<size_t>(leg.from) * NS + s] -= leg_in[l * NS + s];
     }
   }
+  // Supply at the origin: what the routes do not take is shut in without origin storage; with storage it
+  // goes into the tank unless the tank's partition is full. A full partition stays exactly full (sliding
+  // mode): the volume its owners add, net, is at most what other owners of it draw down; supply beyond
+  // that is shut in, pro rata to each owner's excess (and never more than its supply).
+  std::vector<double> excess(NS, 0.0);
   for (size_t s = 0; s < NS; ++s) {
     const size_t o = static_cast<size_t>(sc_.shippers[s].origin);
-    const double excess = res.supply[s] + res.node_net[o * NS + s];  // supply minus what left the origin
+    excess[s] = res.supply[s] + res.node_net[o * NS + s];  // supply minus what left the origin (plus arrivals)
     if (!sc_.nodes[o].has_storage()) {
-      res.shut_in[s] = std::max(0.0, excess);
+      res.shut_in[s] = std::max(0.0, excess[s]);
       res.node_net[o * NS + s] = 0;
-    } else if (md.full[o]) {
-      res.shut_in[s] = std::max(0.0, excess);
-      res.node_net[o * NS + s] = std::min(0.0, excess);
     } else {
-      res.node_net[o * NS + s] = excess;
+      res.node_net[o * NS + s] = excess[s];
+    }
+  }
+  for (size_t p = 0; p < NP; ++p) {
+    if (!md.full[p]) continue;
+    const size_t n = static_cast<size_t>(parts_[p].node);
+    double pos = 0, neg = 0, cut_room = 0;  // volumes per second
+    for (size_t s = 0; s < NS; ++s) {
+      if (part_of_[n * NS + s] != static_cast<int>(p)) continue;
+      const double v = res.node_net[n * NS + s] / rho(static_cast<int>(s));
+      (v > 0 ? pos : neg) += std::abs(v);
+      if (static_cast<size_t>(sc_.shippers[s].origin) == n) cut_room += std::min(res.supply[s], std::max(0.0, res.node_net[n * NS + s])) / rho(static_cast<int>(s));
+    }
+    const double over = pos - neg;
+    if (!(over > 0) || !(cut_room > 0)) continue;
+    const double frac = std::min(1.0, over / cut_room);
+    for (size_t s = 0; s < NS; ++s) {
+      if (part_of_[n * NS + s] != static_cast<int>(p) || static_cast<size_t>(sc_.shippers[s].origin) != n) continue;
+      const double cut = frac * std::min(res.supply[s], std::max(0.0, res.node_net[n * NS + s]));
+      res.shut_in[s] += cut;
+      res.node_net[n * NS + s] -= cut;
     }
   }
   // Only storage nodes keep stock; junction and sink balances are zero or counted as deliveries.
@@ -521,25 +611,27 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   res.limit.assign(NS, label_supply_);
   for (size_t s = 0; s < NS; ++s) {
     if (sc_.shippers[s].routes.empty()) { res.limit[s] = label_noroute_; continue; }
-    // Routes in preference order; on a route, the most downstream constraint that is not a full tank
-    // (a full tank is the consequence of a limit further down), else the most downstream full tank.
+    // Routes in preference order; on a route, segments from upstream to downstream: the first that froze
+    // for a reason other than "all of its supply moved" names the limit. A full tank is the consequence
+    // of what limits the crude leaving it, so `storage_full` defers to the first such reason downstream
+    // of the tank on the same route, if there is one.
+    auto is_full_label = [&](int r) { return std::find(label_full_.begin(), label_full_.end(), r) != label_full_.end(); };
     bool found = false;
     for (const auto& rv : routes_) {
       if (static_cast<size_t>(rv.shipper) != s || found) continue;
-      int full = -1;
-      for (int g = rv.first_seg + rv.nseg - 1; g >= rv.first_seg && !found; --g) {
+      for (int g = rv.first_seg; g < rv.first_seg + rv.nseg && !found; ++g) {
         const int r = reason[static_cast<size_t>(g)];
         if (r == label_supply_) continue;
-        if (std::find(label_full_.begin(), label_full_.end(), r) != label_full_.end()) {
-          if (full < 0) full = r;
-          continue;
-        }
         res.limit[s] = r;
         found = true;
-      }
-      if (!found && full >= 0) {
-        res.limit[s] = full;
-        found = true;
+        if (is_full_label(r))
+          for (int h = g + 1; h < rv.first_seg + rv.nseg; ++h) {
+            const int rd = reason[static_cast<size_t>(h)];
+            if (rd != label_supply_ && !is_full_label(rd)) {
+              res.limit[s] = rd;
+              break;
+            }
+          }
       }
     }
   }

@@ -43,7 +43,6 @@ struct Engine {
   // Plug-flow histories: inlet volume fractions per shipper vs cumulative inlet volume.
   std::vector<std::vector<double>> ph_v, ph_frac;
   std::vector<double> arrivals, outlet, linefill;  ///< scratch for AllocInput
-  std::vector<double> theta_vol;          ///< per storage partition: hysteresis for leaving the full state (m3)
   RunStats stats;
   std::string cvode_message;
 
@@ -145,13 +144,73 @@ struct Engine {
   }
   int nparts() const { return static_cast<int>(alloc.partitions().size()); }
 
+  /// Net volume rate [m3/s] of storage partition p's level (its owners' stock plus cargoes afloat toward
+  /// it), and a scale for it (the volume rate through the node), for an allocation result.
+  double level_rate(int p, const model::AllocResult& r, double* scale = nullptr) const {
+    const size_t NS = static_cast<size_t>(L.ns);
+    const int n = alloc.partitions()[static_cast<size_t>(p)].node;
+    double v = 0, sc_v = 0;
+    for (int s = 0; s < L.ns; ++s) {
+      if (alloc.partition_of(n, s) != p) continue;
+      const double rs = rho[static_cast<size_t>(s)];
+      v += r.node_net[static_cast<size_t>(n) * NS + static_cast<size_t>(s)] / rs;
+      for (int l : tanker_legs)
+        if (sc.legs[static_cast<size_t>(l)].to == n) v += (r.leg_in[static_cast<size_t>(l) * NS + static_cast<size_t>(s)] - r.leg_out[static_cast<size_t>(l) * NS + static_cast<size_t>(s)]) / rs;
+      for (int l = 0; l < L.nl; ++l) {
+        const auto& leg = sc.legs[static_cast<size_t>(l)];
+        if (leg.to == n) sc_v += std::abs(r.leg_in[static_cast<size_t>(l) * NS + static_cast<size_t>(s)]) / rs;
+        if (leg.from == n) sc_v += std::abs(r.leg_in[static_cast<size_t>(l) * NS + static_cast<size_t>(s)]) / rs;
+      }
+      sc_v += std::abs(r.supply[static_cast<size_t>(s)]) / rs;
+    }
+    if (scale) *scale = std::max(sc_v, 1e-9);
+    return v;
+  }
+  /// A full partition is left when its level would fall even with the full-tank rule applied (the rule
+  /// no longer binds): rate < -kLeaveFull x the volume rate through the node (round-off guard only).
+  static constexpr double kLeaveFull = 1e-10;
+  /// A partition whose level is within this fraction of its capacity counts as at the limit.
+  static constexpr double kAtLimit = 1e-6;
+
+  /// Make the full/not-full modes consistent with the state at integration time tau (called at the start
+  /// and after every root and stop): a full partition whose level would fall is no longer full; a
+  /// partition at its limit whose level would rise is full. Returns the partitions that changed.
+  std::vector<int> settle_full_modes(double tau, const double* y) {
+    std::vector<int> changed;
+    for (int iter = 0; iter <= nparts(); ++iter) {
+      const auto r = solve_at(eval_time(tau), y);
+      int flips = 0;
+      for (int p = 0; p < nparts(); ++p) {
+        double scale = 0;
+        const double rate = level_rate(p, r, &scale);
+        auto& f = modes.full[static_cast<size_t>(p)];
+        const double wc = alloc.partitions()[static_cast<size_t>(p)].capacity;
+        if (f && rate < -kLeaveFull * scale) f = 0;
+        else if (!f && level_volume(p, y) >= wc * (1 - kAtLimit) && rate > kLeaveFull * scale) f = 1;
+        else continue;
+        ++flips;
+        changed.push_back(p);
+      }
+      if (flips == 0) break;
+    }
+    return changed;
+  }
+
   // Root functions: [storage partition full], [storage node x shipper empty], [route ceiling].
   int nroots() const { return nparts() + static_cast<int>(storage_nodes.size()) * L.ns + L.nr; }
-  void roots(const double* y, double* g, int* dir) const {
+  void roots(double tau, const double* y, double* g, int* dir) {
     int k = 0;
+    bool any_full = false;
+    for (char f : modes.full) any_full |= f != 0;
+    model::AllocResult r;
+    if (any_full) r = solve_at(eval_time(tau), y);
     for (int p = 0; p < nparts(); ++p, ++k) {
-      const double lv = level_volume(p, y), wc = alloc.partitions()[static_cast<size_t>(p)].capacity;
-      g[k] = !modes.full[static_cast<size_t>(p)] ? wc - lv : lv - (wc - theta_vol[static_cast<size_t>(p)]);
+      if (!modes.full[static_cast<size_t>(p)]) {
+        g[k] = alloc.partitions()[static_cast<size_t>(p)].capacity - level_volume(p, y);  // reaches capacity
+      } else {
+        double scale = 0;
+        g[k] = level_rate(p, r, &scale) + kLeaveFull * scale;  // sliding mode ends: the level starts to fall
+      }
       if (dir) dir[k] = -1;
     }
     for (int n : storage_nodes) {
@@ -226,10 +285,15 @@ int cv_rhs(sunrealtype t, N_Vector y, N_Vector yd, void* ud) {
   }
 }
 
-int cv_roots(sunrealtype, N_Vector y, sunrealtype* g, void* ud) {
+int cv_roots(sunrealtype t, N_Vector y, sunrealtype* g, void* ud) {
   auto* e = static_cast<Engine*>(ud);
-  e->roots(N_VGetArrayPointer(y), g, nullptr);
-  return 0;
+  try {
+    e->roots(t, N_VGetArrayPointer(y), g, nullptr);
+    return 0;
+  } catch (const std::exception& ex) {
+    e->cvode_message = ex.what();
+    return -1;
+  }
 }
 
 void cv_err(int code, const char* module, const char* function, char* msg, void* ud) {
@@ -267,9 +331,6 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
   for (const auto& sh : sc.shippers) e.rho.push_back(sc.grades[static_cast<size_t>(sh.grade)].density);
   for (int n = 0; n < L.nn; ++n)
     if (sc.nodes[static_cast<size_t>(n)].has_storage()) e.storage_nodes.push_back(n);
-  // Leaving "full" needs the level to fall 0.1 % below capacity: in a full tank each owner's inflow is held
-  // to its own outflow, so room one owner frees is handed to the others only after this margin (no chatter).
-  for (const auto& p : e.alloc.partitions()) e.theta_vol.push_back(std::max(1.0, 1e-3 * p.capacity));
   for (int l = 0; l < L.nl; ++l) {
     const auto& leg = sc.legs[static_cast<size_t>(l)];
     const bool delayed = leg.kind == LegKind::Tanker || (leg.kind == LegKind::Pipeline && leg.linefill > 0);
@@ -313,10 +374,6 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
   for (int n : e.storage_nodes) {
     for (int s = 0; s < L.ns; ++s)
       e.modes.empty[static_cast<size_t>(n * L.ns + s)] = y0[static_cast<size_t>(L.stock + n * L.ns + s)] <= 0.5 * kThetaMass;
-  }
-  for (int p = 0; p < e.nparts(); ++p) {
-    const double cap = e.alloc.partitions()[static_cast<size_t>(p)].capacity;
-    e.modes.full[static_cast<size_t>(p)] = e.level_volume(p, y0.data()) >= cap - 0.5 * e.theta_vol[static_cast<size_t>(p)];
   }
   e.year_start_route.assign(static_cast<size_t>(L.nr), 0.0);
 
@@ -407,21 +464,32 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
   const int nrt = e.nroots();
   std::vector<int> rootdir(static_cast<size_t>(std::max(1, nrt))), rootsfound(static_cast<size_t>(std::max(1, nrt)));
   std::vector<double> gtmp(static_cast<size_t>(std::max(1, nrt)));
+  double t = 0;
   auto set_root_dirs = [&]() {
     if (nrt == 0) return;
-    e.roots(N_VGetArrayPointer(y.get()), gtmp.data(), rootdir.data());
+    e.roots(t, N_VGetArrayPointer(y.get()), gtmp.data(), rootdir.data());
     check(CVodeSetRootDirection(mem.get(), rootdir.data()), "CVodeSetRootDirection");
   };
   if (nrt > 0) check(CVodeRootInit(mem.get(), nrt, cv_roots), "CVodeRootInit");
-  set_root_dirs();
+  auto part_name = [&](int p) {
+    const auto& part = e.alloc.partitions()[static_cast<size_t>(p)];
+    std::string name = sc.nodes[static_cast<size_t>(part.node)].id;
+    if (part.grade >= 0) name += "/" + sc.grades[static_cast<size_t>(part.grade)].id;
+    return name;
+  };
+  auto settle = [&](double tau, const double* yv) {
+    for (int p : e.settle_full_modes(tau, yv))
+      out.events.push_back({sc.start + tau, (e.modes.full[static_cast<size_t>(p)] ? "full:" : "not_full:") + part_name(p)});
+  };
 
   e.win_a = 0;
   e.win_b = *stops.upper_bound(0.0);
+  settle(0.0, N_VGetArrayPointer(y.get()));
+  set_root_dirs();
   e.record(0.0, N_VGetArrayPointer(y.get()));
   std::copy(y0.begin(), y0.end(), out.y_day.begin());
   int next_day = 1;   // next day boundary to sample
   int next_mid = 0;   // next mid-day to evaluate the limit
-  double t = 0;
   auto next_stop = [&]() { return *stops.upper_bound(t); };
   check(CVodeSetStopTime(mem.get(), next_stop()), "CVodeSetStopTime");
   double last_progress = -1;
@@ -459,8 +527,9 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
         const int l = out.hydraulic_legs[h];
         const auto* pm = e.alloc.hydraulic_model(l);
         const auto cond = e.alloc.hydraulic_conditions(l, tmid, &e.linefill);
-        double q = 0;
-        for (size_t s = 0; s < NS; ++s) q += r.leg_in[static_cast<size_t>(l) * NS + s] / e.rho[s];
+        double q = 0;  // volume flow at the flowing temperature: mass flow over the line's density there
+        for (size_t s = 0; s < NS; ++s) q += r.leg_in[static_cast<size_t>(l) * NS + s];
+        q /= cond.rho;
         const auto prof = pm->profile(q, cond, pipeline::PipelineModel::Operation::MinPressure);
         for (const auto& st : prof.stations) {
           const size_t k = static_cast<size_t>(next_mid) * out.station_labels.size() + ist++;
@@ -470,7 +539,8 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
         }
         // What limits the line's capacity today (at today's fluid, DRA and stations): the tightest
         // constraint of the max-head profile at the capacity the run uses.
-        const double qcap = e.alloc.leg_capacity(l, tmid, &e.linefill) / (sc.legs[static_cast<size_t>(l)].basis == model::CapBasis::Mass ? cond.rho : 1.0);
+        const double qcap = e.alloc.leg_capacity(l, tmid, &e.linefill) *
+                            (sc.legs[static_cast<size_t>(l)].basis == model::CapBasis::Mass ? 1.0 : cond.rho15) / cond.rho;
         const auto capprof = pm->profile(qcap, cond);
         const std::string lab = std::string(pipeline::kind_name(capprof.binding.kind)) + " at " + capprof.binding.location;
         auto it = std::find(out.binding_labels.begin(), out.binding_labels.end(), lab);
@@ -490,12 +560,9 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
         const double tabs = sc.start + t;
         for (int p = 0; p < e.nparts(); ++p, ++k)
           if (rootsfound[static_cast<size_t>(k)]) {
-            const auto& part = e.alloc.partitions()[static_cast<size_t>(p)];
-            std::string name = sc.nodes[static_cast<size_t>(part.node)].id;
-            if (part.grade >= 0) name += "/" + sc.grades[static_cast<size_t>(part.grade)].id;
             auto& f = e.modes.full[static_cast<size_t>(p)];
             f ^= 1;
-            out.events.push_back({tabs, (f ? "full:" : "not_full:") + name});
+            out.events.push_back({tabs, (f ? "full:" : "not_full:") + part_name(p)});
           }
         for (int n : e.storage_nodes) {
           const std::string& nid = sc.nodes[static_cast<size_t>(n)].id;
@@ -525,6 +592,7 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
       if (t >= tend) break;
       e.win_a = t;
       e.win_b = next_stop();
+      settle(t, yv);
       const bool changed = e.record(t, yv);  // right of the jump: did a tanker loading rate jump here?
       if (changed)  // a loading-rate jump reaches the other end one transit time later
         for (int l : e.tanker_legs) {

@@ -27,6 +27,7 @@ const char* kind_name(ConstraintKind k) {
 Conditions conditions_for(const hy::Fluid& fluid, double T, double dra, std::vector<bool> out) {
   Conditions c;
   c.rho = fluid.density(T);
+  c.rho15 = fluid.rho15;
   c.nu = fluid.viscosity(T);
   c.dra = dra;
   c.out = std::move(out);

@@ -33,10 +33,11 @@ namespace caspflow::pipeline {
 
 /// Operating conditions: the fluid at flowing temperature, drag reduction, stations out.
 struct Conditions {
-  double rho = 850.0;       ///< density [kg/m3]
+  double rho = 850.0;       ///< density at the flowing temperature [kg/m3]
   double nu = 6e-6;         ///< kinematic viscosity [m2/s]
   double dra = 0.0;         ///< drag reduction fraction of turbulent friction, 0..1
   std::vector<bool> out;    ///< per station index: true = out of service (bypassed); may be shorter
+  double rho15 = 0.0;       ///< density of the same fluid at 15 degC [kg/m3] (0 = not known)
   [[nodiscard]] bool is_out(std::size_t i) const { return i < out.size() && out[i]; }
 };
 

@@ -175,3 +175,101 @@ TEST_CASE("segregated tank full: the grade is shut in at its origin, the other g
   CHECK(at_day(r2, 20, idx(r2, r2.layout.leg_out, lout, A)) == doctest::Approx(10.0 * 20 * kDay).epsilon(1e-9));
   CHECK(r2.residual_total <= 1e-9);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Issue 7 regression cases (each rebuilt from the issue's description; expected values by hand from the
+// rules in docs/model.md).
+
+namespace {
+// Daily mean of a cumulative state over day d (kg/s).
+double daily(const solvers::RunResult& r, int d, int index) { return (at_day(r, d + 1, index) - at_day(r, d, index)) / kDay; }
+}  // namespace
+
+TEST_CASE("issue 7 #1: a tanked origin stores its excess whatever the order of the nodes in the file") {
+  // o1 (no tank) and o2 (tank 100,000 m3, heel 10,000 m3) each feed sink k by a 50 kg/s leg; A offers 20 kg/s
+  // at o1, B 60 kg/s at o2. B's excess 10 kg/s goes into o2's tank (room 90,000 m3 = 9e7 kg lasts 104 d), so
+  // over 30 days nothing is shut in and o2 holds 10 kg/s x 30 d = 2.592e7 kg.
+  for (bool o2_first : {false, true}) {
+    CAPTURE(o2_first);
+    Builder b(30);
+    int o1, o2;
+    if (o2_first) {
+      o2 = b.node("o2", NodeKind::Origin, 100000.0, 10000.0);
+      o1 = b.node("o1", NodeKind::Origin);
+    } else {
+      o1 = b.node("o1", NodeKind::Origin);
+      o2 = b.node("o2", NodeKind::Origin, 100000.0, 10000.0);
+    }
+    const int k = b.node("k", NodeKind::Sink);
+    const int l1 = b.fixed("l1", o1, k, 50.0), l2 = b.fixed("l2", o2, k, 50.0);
+    const int A = b.shipper("A", o1, 20.0), B = b.shipper("B", o2, 60.0);
+    b.route(A, "r", {l1});
+    b.route(B, "r", {l2});
+    const auto r = solvers::simulate(b.sc);
+    CHECK(at_day(r, 30, r.layout.shut_in + B) == doctest::Approx(0.0));
+    CHECK(at_day(r, 30, r.layout.shut_in + A) == doctest::Approx(0.0));
+    CHECK(at_day(r, 30, idx(r, r.layout.stock, o2, B)) == doctest::Approx(10.0 * 30 * kDay).epsilon(1e-9));
+    CHECK(daily(r, 5, idx(r, r.layout.leg_in, l2, B)) == doctest::Approx(50.0).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("issue 7 #2: a full tank with one owner draining and one refilling is held exactly full (no chatter)") {
+  // T holds 2,000 m3 (1 t/m3), full at the start: A 1,000 m3, B 1,000 m3. A (no supply) sends 5 kg/s out
+  // by lA; B offers 10 kg/s from oB into T and sends 2 kg/s out by lB. Sliding mode: B may bring in its
+  // own 2 kg/s plus the 5 kg/s A frees, so B's inflow is 7 kg/s and 3 kg/s are shut in, until A's stock is
+  // gone at 1e6 kg / 5 kg/s = 2e5 s (day 2); then B's inflow is its outflow, 2 kg/s. Day 2's mean inflow is
+  // (7 x 27,200 s + 2 x 59,200 s) / 86,400 s.
+  Builder b(5);
+  const int oB = b.node("oB", NodeKind::Origin), T = b.node("T", NodeKind::Storage, 2000.0);
+  const int kA = b.node("kA", NodeKind::Sink), kB = b.node("kB", NodeKind::Sink);
+  const int inB = b.fixed("inB", oB, T, 100.0), lA = b.fixed("lA", T, kA, 5.0), lB = b.fixed("lB", T, kB, 2.0);
+  const int A = b.shipper("A", T, 0.0), B = b.shipper("B", oB, 10.0);
+  b.route(A, "r", {lA});
+  b.route(B, "r", {inB, lB});
+  b.sc.nodes[static_cast<size_t>(T)].initial = {{A, 1000.0}, {B, 1000.0}};
+  const auto r = solvers::simulate(b.sc);
+  CHECK(daily(r, 0, idx(r, r.layout.leg_in, inB, B)) == doctest::Approx(7.0).epsilon(1e-9));
+  CHECK(daily(r, 1, idx(r, r.layout.leg_in, inB, B)) == doctest::Approx(7.0).epsilon(1e-9));
+  CHECK(daily(r, 2, idx(r, r.layout.leg_in, inB, B)) == doctest::Approx((7.0 * 27200 + 2.0 * 59200) / 86400).epsilon(1e-9));
+  CHECK(daily(r, 3, idx(r, r.layout.leg_in, inB, B)) == doctest::Approx(2.0).epsilon(1e-9));
+  CHECK(daily(r, 0, r.layout.shut_in + B) == doctest::Approx(3.0).epsilon(1e-9));
+  CHECK(event_time(r, "empty:T/A", b.sc.start) == doctest::Approx(2e5).epsilon(1e-9));
+  for (int d = 0; d <= 5; ++d)  // the level never leaves the working capacity
+    CHECK(at_day(r, d, idx(r, r.layout.stock, T, A)) + at_day(r, d, idx(r, r.layout.stock, T, B)) == doctest::Approx(2e6).epsilon(1e-9));
+  int switches = 0;
+  for (const auto& e : r.events) switches += e.what.rfind("full:", 0) == 0 || e.what.rfind("not_full:", 0) == 0;
+  CHECK(switches <= 1);  // at most the initial "full"
+}
+
+TEST_CASE("issue 7 #3: three origins into one full terminal, a ceiling reached: converges, exact switching times") {
+  // o1, o2, o3 feed T (1,000 m3, full: A 500, B 500) by 30 kg/s legs; trunk T -> k carries 40 kg/s. A and B
+  // are firm (30 kg/s each; A's route has an annual ceiling of 20 kg/s x 10 d), C interruptible (30 kg/s).
+  // Hand solution (docs/model.md, full-partition rule):
+  //  [0, 10 d): trunk 20 + 20; A and B bring in their allowance 20 each; C has no stock and no outflow: 0.
+  //  10 d: A's ceiling. A drains 20 kg/s; B brings in 30 (its supply), C the remaining 10 of the freed room.
+  //  A empties at 10 d + 5e5 kg / 20 kg/s = 10 d + 25,000 s. Then B takes the whole trunk (40) and brings in
+  //  30, so it drains 10 kg/s, freeing 10 for C; B's stock 5e5 + 10 x 25,000 = 7.5e5 kg lasts 75,000 s.
+  //  After 10 d + 1e5 s: B passes its 30 through, C (now stocked) sends 10 and brings in 10.
+  Builder b(14);
+  const int o1 = b.node("o1", NodeKind::Origin), o2 = b.node("o2", NodeKind::Origin), o3 = b.node("o3", NodeKind::Origin);
+  const int T = b.node("T", NodeKind::Storage, 1000.0), k = b.node("k", NodeKind::Sink);
+  const int f1 = b.fixed("f1", o1, T, 30.0), f2 = b.fixed("f2", o2, T, 30.0), f3 = b.fixed("f3", o3, T, 30.0);
+  const int tr = b.fixed("trunk", T, k, 40.0);
+  const int A = b.shipper("A", o1, 30.0), B = b.shipper("B", o2, 30.0), C = b.shipper("C", o3, 30.0, Priority::Interruptible);
+  b.route(A, "r", {f1, tr}).annual_ceiling = 20.0 * 10 * kDay;
+  b.route(B, "r", {f2, tr});
+  b.route(C, "r", {f3, tr});
+  b.sc.nodes[static_cast<size_t>(T)].initial = {{A, 500.0}, {B, 500.0}};
+  solvers::RunResult r;
+  REQUIRE_NOTHROW(r = solvers::simulate(b.sc));
+  CHECK(event_time(r, "ceiling:A/r", b.sc.start) == doctest::Approx(10 * kDay).epsilon(1e-9));
+  CHECK(event_time(r, "empty:T/A", b.sc.start) == doctest::Approx(10 * kDay + 25000).epsilon(1e-9));
+  CHECK(event_time(r, "empty:T/B", b.sc.start) == doctest::Approx(10 * kDay + 1e5).epsilon(1e-9));
+  CHECK(daily(r, 5, idx(r, r.layout.leg_in, f1, A)) == doctest::Approx(20.0).epsilon(1e-9));
+  CHECK(daily(r, 5, idx(r, r.layout.leg_in, f3, C)) == doctest::Approx(0.0));
+  CHECK(daily(r, 12, idx(r, r.layout.leg_in, tr, B)) == doctest::Approx(30.0).epsilon(1e-9));
+  CHECK(daily(r, 12, idx(r, r.layout.leg_in, tr, C)) == doctest::Approx(10.0).epsilon(1e-9));
+  CHECK(daily(r, 12, idx(r, r.layout.leg_in, f3, C)) == doctest::Approx(10.0).epsilon(1e-9));
+  CHECK(daily(r, 12, r.layout.shut_in + C) == doctest::Approx(20.0).epsilon(1e-9));
+  CHECK(at_day(r, 14, idx(r, r.layout.stock, T, C)) == doctest::Approx(1e6).epsilon(1e-9));
+}
