@@ -107,9 +107,9 @@ def outage_checks(path, base_path):
 
 def quality_checks(path):
     ds = xr.open_dataset(path)
-    cap = 0.00194  # quality-cap.toml legs.btc.max_sulphur
+    cap = 0.001928  # quality-cap.toml legs.btc.max_sulphur
     s_in = ds.inflow_sulphur.sel(leg="btc").values
-    check(np.nanmax(s_in) <= cap * (1 + 1e-9), f"quality-cap: blend sulphur into BTC max {np.nanmax(s_in) * 100:.5f} % <= cap 0.194 %")
+    check(np.nanmax(s_in) <= cap * (1 + 1e-9), f"quality-cap: blend sulphur into BTC max {np.nanmax(s_in) * 100:.5f} % <= cap 0.1928 %")
     labels = [str(x) for x in ds.constraint.values]
     qi = labels.index("quality:btc")
     bound = (ds.limit.sel(shipper="kz_west").values.astype(int) == qi)
