@@ -21,6 +21,8 @@
 #include "model/pipeline/calibrate.hpp"
 #include "model/pipeline/pipeline_loader.hpp"
 #include "model/pipeline/pipeline_model.hpp"
+#include "inputs/input_file.hpp"
+#include "outputs/output_file.hpp"
 
 namespace caspflow::cli {
 
@@ -55,6 +57,7 @@ struct Subject {
   hy::Fluid fluid;
   std::string fluid_label;
   double scenario_dra = 0.0;  ///< the leg's `dra` at the scenario start (0 without a scenario)
+  std::vector<std::string> inputs;  ///< every file read (an output must not be one of them)
 };
 
 [[noreturn]] void bad_option(const std::string& option, const std::string& message) {
@@ -87,9 +90,9 @@ double option_fraction(const std::string& option, const std::string& text) {
   return v;
 }
 
-bool is_pipeline_file(const std::string& path) {
+bool is_pipeline_text(const std::string& text, const std::string& path) {
   try {
-    const toml::table t = toml::parse_file(path);
+    const toml::table t = toml::parse(text, path);
     return t.contains("sections");
   } catch (const toml::parse_error&) {
     return false;  // let the scenario loader report the syntax error with its location
@@ -97,13 +100,12 @@ bool is_pipeline_file(const std::string& path) {
 }
 
 Subject resolve(const CommonOptions& o) {
-  {
-    std::ifstream probe(o.file);
-    if (!probe) throw IoError("cannot open '" + o.file + "'");
-  }
+  // A regular file below the input size limit only: a FIFO or /dev/zero is refused without blocking (exit 2).
+  const std::string text = inputs::read_input_file_or_throw(o.file, "file");
   Subject s;
-  if (is_pipeline_file(o.file)) {
-    s.pipeline = pl::load_pipeline(o.file);
+  s.inputs.push_back(o.file);
+  if (is_pipeline_text(text, o.file)) {
+    s.pipeline = pl::parse_pipeline(text, o.file);
     if (!o.pipeline_id.empty() && o.pipeline_id != s.pipeline.id)
       bad_option("--pipeline", "found '" + o.pipeline_id + "', but " + o.file + " describes pipeline '" + s.pipeline.id + "'");
     // No scenario, so no grade: the base crude of BTC (route-data §6 Azeri BTC density 0.84 g/cm3;
@@ -112,6 +114,7 @@ Subject resolve(const CommonOptions& o) {
     s.fluid_label = "default crude (840 kg/m3 at 15 degC; 6 cSt at 20 degC, 3.5 cSt at 40 degC, assumed)";
   } else {
     const model::Scenario sc = inputs::load_scenario(o.file);
+    s.inputs.insert(s.inputs.end(), sc.input_files.begin(), sc.input_files.end());
     std::vector<const model::Leg*> legs;
     std::string ids;
     for (const auto& l : sc.legs) {
@@ -216,8 +219,7 @@ std::string binding_text(const pl::Binding& b) {
 }
 
 void write_profile_csv(const std::string& path, const pl::ProfileResult& pr) {
-  std::ofstream out(path);
-  if (!out) throw IoError("cannot write profile file '" + path + "'");
+  std::ostringstream out;
   out << "chainage_m,elevation_m,head_m,pressure_Pa,label\n";
   for (const auto& r : pr.rows) {
     std::string lab = r.label;
@@ -226,8 +228,10 @@ void write_profile_csv(const std::string& path, const pl::ProfileResult& pr) {
     out << num(r.chainage_m) << ',' << num(r.elevation_m) << ',' << num(r.head_m) << ',' << num(r.pressure_pa) << ",\""
         << lab << "\"\n";
   }
-  out.close();
-  if (!out) throw IoError("error while writing profile file '" + path + "'");
+  // Temporary (O_EXCL, random name) + rename, as the HDF5 outputs; the path was checked by check_output_path.
+  // The directory must exist (a missing one is an I/O failure, exit 4).
+  const std::string bytes = out.str();
+  outputs::write_file_atomically(path, bytes.data(), bytes.size());
 }
 
 std::string stations_out_text(const pl::Pipeline& p, const pl::Conditions& c) {
@@ -239,6 +243,7 @@ std::string stations_out_text(const pl::Pipeline& p, const pl::Conditions& c) {
 
 int run_capacity(const CapacityOptions& o) {
   const Subject s = resolve(o);
+  if (!o.profile_csv.empty()) outputs::check_output_path(o.profile_csv, s.inputs, "--profile");
   double T = 0;
   const pl::Conditions c = conditions(o, s, &T);
   const pl::PipelineModel model(s.pipeline);

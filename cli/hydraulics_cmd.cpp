@@ -12,7 +12,9 @@
 #include "cli/commands.hpp"
 #include "inputs/epanet/inp_reader.hpp"
 #include "model/errors.hpp"
+#include "inputs/input_file.hpp"
 #include "outputs/hdf5_writer.hpp"
+#include "outputs/output_file.hpp"
 #include "solvers/hydraulics/simulation.hpp"
 
 namespace caspflow::cli {
@@ -90,6 +92,8 @@ void write_h5(const hydraulics::Network& net, const solvers::SimulationResult& r
     flow.data.insert(flow.data.end(), r.flows[t].begin(), r.flows[t].end());
   }
   ds.variables = {time, head, flow};
+  outputs::check_output_path(opt.output, {opt.input}, "-o");
+  outputs::create_parent_directory(opt.output);  // as `caspflow run` does
   outputs::write_dataset(ds, opt.output);
 }
 
@@ -107,14 +111,20 @@ void add_hydraulics_command(CLI::App& app, Action& action) {
                   "Darcy-Weisbach friction: 'epanet' (EPANET's Swamee-Jain + Dunlop cubic and g = 32.2 ft/s2, the "
                   "default for .inp files) or 'colebrook' (Colebrook-White solved exactly, g = 9.80665 m/s2)")
       ->check(CLI::IsMember({"epanet", "colebrook"}));
-  cmd->add_option("-o,--output", opt->output, "write heads and flows to this HDF5 file (netCDF-4 readable)");
+  cmd->add_option("-o,--output", opt->output,
+                  "write heads and flows to this HDF5 file (netCDF-4 readable); missing directories are created; "
+                  "written under a temporary name and renamed when complete");
   cmd->add_flag("--json", opt->json,
                 "print one JSON object on stdout, always SI: {\"units\": {...}, \"times\": [s], \"nodes\": {ID: [head "
                 "m]}, \"links\": {ID: [flow m3/s]}}");
   cmd->callback([opt, &action]() {
     action = [opt]() {
       const auto t0 = std::chrono::steady_clock::now();
-      auto in = inputs::epanet::read_inp(opt->input);
+      // The .inp must be a regular file below the input size limit (a FIFO or /dev/zero is refused, exit 2);
+      // the output must not be the .inp itself, a device, a FIFO or a directory.
+      const std::string text = inputs::read_input_file_or_throw(opt->input, "EPANET input file");
+      if (!opt->output.empty()) outputs::check_output_path(opt->output, {opt->input}, "-o");
+      auto in = inputs::epanet::parse_inp(text, opt->input);
       for (const auto& w : in.warnings) std::cerr << "caspflow: warning: " << w << "\n";
       const auto& net = in.network;
       solvers::SolverOptions so;

@@ -10,6 +10,7 @@
 #include "inputs/scenario_loader.hpp"
 #include "model/allocation.hpp"
 #include "outputs/hdf5_writer.hpp"
+#include "outputs/output_file.hpp"
 #include "outputs/run_output.hpp"
 #include "solvers/dynamics.hpp"
 
@@ -32,8 +33,9 @@ void add_run_commands(CLI::App& app, Action& action) {
       "and market, shut-in, and the constraint that bound most days.");
   run->add_option("SCENARIO", opt->scenario, "scenario file (TOML), e.g. inputs/scenarios/base.toml")->required();
   run->add_option("-o,--output", opt->output,
-                  "output file (default: outputs/<scenario name>.h5); written under a temporary name and renamed "
-                  "when complete");
+                  "output file (default: outputs/<scenario name>.h5); written under a temporary name "
+                  "(.<name>.caspflow-tmp.XXXXXX) and renamed when complete; must not be an input file, a device, a "
+                  "FIFO or a directory");
   run->add_flag("-q,--quiet", opt->quiet, "print no progress and no summary");
   run->callback([opt, &action]() {
     action = [opt]() {
@@ -41,6 +43,9 @@ void add_run_commands(CLI::App& app, Action& action) {
       model::Scenario sc = inputs::load_scenario(opt->scenario);
       std::string out = opt->output;
       if (out.empty()) out = "outputs/" + std::filesystem::path(opt->scenario).stem().string() + ".h5";
+      // Before simulating: the output must not be an input (scenario, parents, CSV, pipeline files), a device,
+      // a FIFO or a directory (exit 2, both paths named).
+      outputs::check_output_path(out, sc.input_files, opt->output.empty() ? "output" : "-o");
       const bool tty = isatty(fileno(stderr)) != 0 && !opt->quiet;
       solvers::Progress progress;
       if (tty)
@@ -50,12 +55,8 @@ void add_run_commands(CLI::App& app, Action& action) {
         };
       const auto result = solvers::simulate(sc, progress);
       const auto ds = outputs::build_run_dataset(sc, result);
-      const auto parent = std::filesystem::path(out).parent_path();
-      if (!parent.empty() && !std::filesystem::exists(parent)) {
-        std::error_code ec;
-        std::filesystem::create_directories(parent, ec);
-        if (ec) throw IoError("cannot create directory '" + parent.string() + "': " + ec.message());
-      }
+      outputs::check_output_path(out, sc.input_files, opt->output.empty() ? "output" : "-o");  // still true?
+      outputs::create_parent_directory(out);
       outputs::write_dataset(ds, out);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
       if (!opt->quiet) {

@@ -17,6 +17,7 @@
 
 #include <toml++/toml.h>
 
+#include "inputs/input_file.hpp"
 #include "inputs/suggest.hpp"
 #include "inputs/units.hpp"
 
@@ -72,6 +73,24 @@ bool valid_id(std::string_view id) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
       return false;
   return true;
+}
+
+/// "YYYY-MM-DD" (each field plain decimal digits, the year optionally negative) -> fields, without overflow:
+/// a field that does not fit its type is a parse failure.
+bool parse_csv_date(const std::string& s, int& y, unsigned& mo, unsigned& d) {
+  const char* p = s.data();
+  const char* end = s.data() + s.size();
+  auto field = [&](auto& out, bool last) {
+    if (p == end || *p == '+') return false;
+    auto r = std::from_chars(p, end, out);
+    if (r.ec != std::errc() || r.ptr == p) return false;
+    p = r.ptr;
+    if (last) return p == end;
+    if (p == end || *p != '-') return false;
+    ++p;
+    return true;
+  };
+  return field(y, false) && field(mo, false) && field(d, true);
 }
 
 bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -136,6 +155,14 @@ class Loader {
     sc_.file = path;
     if (!fatal_) build(root);  // may add the text of CSV series files to texts_
     for (const auto& [p, t] : texts_) sc_.text += "# --- file: " + p + " ---\n" + t + (t.empty() || t.back() == '\n' ? "" : "\n");
+    // Every file the run reads, so that an output path can be checked against them (cli/, outputs/output_guard.hpp).
+    if (!text_override) sc_.input_files.push_back(path);
+    for (const auto& [p, t] : texts_)
+      if (std::find(sc_.input_files.begin(), sc_.input_files.end(), p) == sc_.input_files.end()) sc_.input_files.push_back(p);
+    for (const auto& l : sc_.legs)
+      if (!l.hydraulic_model.empty() &&
+          std::find(sc_.input_files.begin(), sc_.input_files.end(), l.hydraulic_model) == sc_.input_files.end())
+        sc_.input_files.push_back(l.hydraulic_model);
     throw_if_problems();
     return std::move(sc_);
   }
@@ -192,23 +219,26 @@ class Loader {
     if (text_override) {
       text = *text_override;
     } else {
-      std::error_code dir_ec;
-      std::ifstream in;
-      const bool is_dir = fs::is_directory(path, dir_ec);
-      if (!is_dir) in.open(path, std::ios::binary);
-      if (!in.is_open() || !in) {
+      // Only a regular file below the size limit is read; a FIFO or device is refused without blocking
+      // (inputs/input_file.hpp).
+      InputFile in = read_input_file(path.string());
+      if (!in.ok()) {
+        const bool not_found = in.status == InputFile::Status::CannotOpen;
+        std::error_code dir_ec;
+        const bool is_dir = fs::is_directory(path, dir_ec);
         if (from)
-          problem(*from, from_key, "found " + describe(*from) + ", expected the path of an existing scenario file ('" +
-                                       pstr + "' cannot be opened)");
+          problem(*from, from_key,
+                  not_found ? "found " + describe(*from) + ", expected the path of an existing scenario file ('" + pstr +
+                                  "' cannot be opened)"
+                            : "found " + describe(*from) + ", expected a scenario file ('" + pstr + "' " + in.error + ")");
         else
           problem(SourceLoc{pstr, 0, 0}, "",
-                  is_dir ? "found a directory, expected a scenario file (.toml)" : "cannot open the scenario file");
+                  is_dir ? "found a directory, expected a scenario file (.toml)"
+                         : not_found ? "cannot open the scenario file" : "the scenario file " + in.error);
         fatal_ = true;
         return {};
       }
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
+      text = std::move(in.text);
     }
     std::error_code ec;
     const std::string canon = fs::weakly_canonical(path, ec).generic_string();
@@ -244,9 +274,19 @@ class Loader {
         problem(*ext, "extends", "found " + describe(*ext) + ", expected a string: the path of the parent scenario");
       } else {
         const fs::path parent = path.parent_path() / ext->as_string()->get();
-        ext_stack_.push_back(loc_of(*ext));
-        result = read_tree(parent, chain, ext, "extends", nullptr);
-        ext_stack_.pop_back();
+        if (static_cast<int>(chain.size()) > kMaxExtendsDepth) {
+          // chain = the files from the one named on the command line down to this one.
+          problem(*ext, "extends",
+                  "found more than " + std::to_string(kMaxExtendsDepth) + " levels of `extends` below " +
+                      fs::path(chain.front()).filename().generic_string() + " (this file is level " +
+                      std::to_string(chain.size() - 1) + "), expected a chain of at most " +
+                      std::to_string(kMaxExtendsDepth) + " parents");
+          fatal_ = true;
+        } else {
+          ext_stack_.push_back(loc_of(*ext));
+          result = read_tree(parent, chain, ext, "extends", nullptr);
+          ext_stack_.pop_back();
+        }
       }
     }
     file_rank_.emplace(pstr, static_cast<int>(file_rank_.size()));
@@ -601,12 +641,16 @@ class Loader {
     const toml::node& fn = *t.get("csv");
     const fs::path base = fn.source().path ? fs::path(*fn.source().path).parent_path() : fs::path();
     const fs::path path = (base / *file).lexically_normal();
-    std::ifstream in(path);
-    std::error_code ec;
-    if (!in || fs::is_directory(path, ec)) {
-      problem(fn, keypath + ".csv", "found \"" + *file + "\", expected a readable CSV file ('" + path.generic_string() + "' cannot be read)");
+    // Only a regular file below the size limit is read (inputs/input_file.hpp): /dev/zero or a FIFO is refused.
+    InputFile csv = read_input_file(path.string());
+    if (!csv.ok()) {
+      if (csv.status == InputFile::Status::CannotOpen)
+        problem(fn, keypath + ".csv", "found \"" + *file + "\", expected a readable CSV file ('" + path.generic_string() + "' cannot be read)");
+      else
+        problem(fn, keypath + ".csv", "found \"" + *file + "\", expected a CSV file ('" + path.generic_string() + "' " + csv.error + ")");
       return std::nullopt;
     }
+    std::istringstream in(std::move(csv.text));
     // The unit must fit the key: check it once on a sample value.
     Dim dim;
     try {
@@ -660,10 +704,13 @@ class Loader {
       const SourceLoc here{fname, lineno, 1};
       int y = 0;
       unsigned mo = 0, d = 0;
-      char extra = 0;
-      if (f.empty() || std::sscanf(f[0].c_str(), "%d-%u-%u%c", &y, &mo, &d, &extra) != 3 || mo < 1 || mo > 12 || d < 1 ||
-          d > 31) {
+      if (f.empty() || !parse_csv_date(f[0], y, mo, d) || mo < 1 || mo > 12 || d < 1 || d > 31) {
         problem(here, keypath + ".csv", "found date \"" + (f.empty() ? std::string() : f[0]) + "\", expected YYYY-MM-DD in the first column");
+        ok = false;
+        continue;
+      }
+      if (y < 1900 || y > 2200) {  // as TOML dates; also keeps days_from_civil far from overflow
+        problem(here, keypath + ".csv", "found date \"" + f[0] + "\", expected a date between 1900 and 2200");
         ok = false;
         continue;
       }
@@ -1121,7 +1168,13 @@ class Loader {
           const fs::path base = hn->source().path ? fs::path(*hn->source().path).parent_path() : fs::path();
           const fs::path resolved = (base / hn->as_string()->get()).lexically_normal();
           std::error_code ec;
-          if (!fs::is_regular_file(resolved, ec))
+          const fs::file_status st = fs::status(resolved, ec);
+          if (fs::exists(st) && !fs::is_regular_file(st))
+            problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected a regular file ('" +
+                                               resolved.generic_string() + "' is " +
+                                               (fs::is_directory(st) ? "a directory" : fs::is_fifo(st) ? "a FIFO (named pipe)"
+                                                : fs::is_character_file(st) ? "a character device" : "not a regular file") + ")");
+          else if (!fs::is_regular_file(st))
             problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected the path of an existing file (relative to " +
                                                (base.empty() ? std::string(".") : base.generic_string()) + "; '" +
                                                resolved.generic_string() + "' not found)");

@@ -131,6 +131,7 @@ struct Scenario {
   std::string title;
   std::string file;        ///< path of the top-level scenario file
   std::string text;        ///< full text of the scenario file(s) as read (provenance)
+  std::vector<std::string> input_files;  ///< every file the run reads: scenario, parents, CSV series, leg hydraulics
   double start = 0, end = 0;   ///< s since epoch; simulate [start, end)
   double rtol = 1e-8;          ///< integrator relative tolerance
   std::vector<Grade> grades;

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "model/errors.hpp"
+#include "outputs/output_file.hpp"
 
 namespace caspflow::outputs {
 namespace {
@@ -478,28 +479,6 @@ std::vector<unsigned char> build_image(const Dataset& ds, const std::map<std::st
   return image;
 }
 
-/// Writes the bytes to `tmp` (created or truncated) and flushes them to disk; POSIX errors become WriteFailure.
-void write_image(const std::vector<unsigned char>& image, const std::string& tmp) {
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw WriteFailure{"cannot create '" + tmp + "': " + std::strerror(errno)};
-  auto fail = [&](const char* what) {
-    const int err = errno;
-    ::close(fd);
-    throw WriteFailure{std::string(what) + " '" + tmp + "' failed: " + std::strerror(err)};
-  };
-  size_t done = 0;
-  while (done < image.size()) {
-    const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write to");
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) fail("fsync of");
-  if (::close(fd) != 0) throw WriteFailure{"close of '" + tmp + "' failed: " + std::strerror(errno)};
-}
-
 }  // namespace
 
 void write_dataset(const Dataset& ds, const std::string& path) {
@@ -510,21 +489,16 @@ void write_dataset(const Dataset& ds, const std::string& path) {
   } catch (const WriteFailure& e) {
     throw IoError("cannot write '" + path + "': " + e.what);
   }
-  const std::string tmp = path + ".tmp." + std::to_string(static_cast<long>(::getpid()));
+  // Never touches the disk (core driver without backing store): the name only labels the in-memory file.
+  const std::string mem_name = path + kTempInfix + "in-memory";
+  std::vector<unsigned char> image;
   try {
-    write_image(build_image(ds, dims, tmp), tmp);
+    image = build_image(ds, dims, mem_name);
   } catch (const WriteFailure& e) {
-    std::remove(tmp.c_str());
     throw IoError("cannot write '" + path + "': " + e.what);
-  } catch (...) {
-    std::remove(tmp.c_str());
-    throw;
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    throw IoError("cannot write '" + path + "': rename from '" + tmp + "' failed: " + std::strerror(err));
-  }
+  // Temporary with O_EXCL and a random name beside `path`, fsync, rename; removed on error and on signals.
+  write_file_atomically(path, image.data(), image.size());
 }
 
 }  // namespace caspflow::outputs

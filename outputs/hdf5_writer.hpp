@@ -14,7 +14,8 @@
 //     variable's own type, chunked (<= 1 MiB per chunk, ~1 year along time) with shuffle + deflate(4);
 //   * libver bounds EARLIEST..V18 so any HDF5 >= 1.8 reader opens the file.
 // The file appears at `path` only when complete: HDF5 builds it in memory (core driver), the image is written to
-// `path.tmp.<pid>`, fsync'ed and renamed onto `path`. Disk errors (full disk, quota, permissions) are therefore
+// a new temporary `.<name>.caspflow-tmp.XXXXXX` beside `path` (O_EXCL, random suffix; outputs/output_file.hpp),
+// fsync'ed and renamed onto `path`; the temporary is removed on any error and on SIGINT/SIGTERM/SIGHUP. Disk errors (full disk, quota, permissions) are therefore
 // plain POSIX errors in our code, never a half-closed HDF5 file (HDF5 1.10 crashes at exit after a failed
 // H5Fclose). Memory use is about twice the file size.
 #include <array>
@@ -74,8 +75,10 @@ inline constexpr int32_t kIntFill = -2147483647;
 /// dimension of every variable, vlen UTF-8 labels, scalar vlen UTF-8 string attributes, CF time, _FillValue of
 /// the variable's type, chunked + shuffle + deflate (chunks <= ~1 MiB; variables with a time dimension chunked
 /// ~1 year along time), libver bounds EARLIEST..V18. Written to a temporary name in the same directory
-/// (path + ".tmp.<pid>") and renamed onto `path` only after H5Fclose and fsync succeeded; on any failure the temporary
-/// is removed and caspflow::IoError (model/errors.hpp) is thrown with the path and the HDF5 reason. Shapes are
+/// (".<name>.caspflow-tmp.XXXXXX", outputs/output_file.hpp) and renamed onto `path` only after H5Fclose and fsync
+/// succeeded; on any failure the temporary is removed and caspflow::IoError (model/errors.hpp) is thrown with the
+/// path and the HDF5 reason. A `path` that exists and is not a regular file (FIFO, device, directory) is refused
+/// (IoError) and left as it is. Shapes are
 /// checked (data size == product of dims) before anything is created; a bad shape is an IoError too, as are
 /// unknown or duplicate names, missing units/long_name, malformed origins/bounds and non-UTF-8 text.
 void write_dataset(const Dataset& ds, const std::string& path);

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "inputs/input_file.hpp"
 #include "inputs/suggest.hpp"
 #include "inputs/units.hpp"
 
@@ -496,12 +497,8 @@ Pipeline parse_pipeline(std::string_view text, const std::string& path) {
 }
 
 Pipeline load_pipeline(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open pipeline file '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read pipeline file '" + path + "'");
-  return parse_pipeline(ss.str(), path);
+  // A regular file below the input size limit only; a FIFO or device is refused (exit 2) without blocking.
+  return parse_pipeline(inputs::read_input_file_or_throw(path, "pipeline file"), path);
 }
 
 }  // namespace caspflow::pipeline

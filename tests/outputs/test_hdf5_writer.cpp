@@ -106,7 +106,9 @@ std::vector<hsize_t> shape_of(hid_t d) {
 }
 bool leftover_tmp(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().filename().string().find(".tmp.") != std::string::npos) return true;
+    if (e.path().filename().string().find(".tmp.") != std::string::npos ||
+        e.path().filename().string().find(".caspflow-tmp.") != std::string::npos)
+      return true;
   return false;
 }
 
@@ -333,12 +335,13 @@ TEST_CASE("write_dataset: failures throw IoError and leave neither the file nor 
                          caspflow::IoError);
     for (const char* n : {"a.h5", "b.h5", "c.h5", "d.h5", "e.h5", "g.h5"}) CHECK_FALSE(fs::exists(dir / n));
   }
-  SUBCASE("rename fails after a complete write: the temporary is removed, the target is untouched") {
-    // The target is an existing non-empty directory, so rename(2) fails only after H5Fclose succeeded.
+  SUBCASE("a directory at the target: refused (never renamed onto), no temporary, the directory untouched") {
+    // Before issue 10 this reached rename(2), which failed; now the writer refuses any target that exists and is
+    // not a regular file (FIFO, device, directory) before creating a temporary.
     const fs::path target = dir / "is_a_directory.h5";
     fs::create_directories(target);
     std::ofstream(target / "keep.txt") << "keep";
-    CHECK_THROWS_WITH_AS(write_dataset(make_generic(), target.string()), doctest::Contains("rename"),
+    CHECK_THROWS_WITH_AS(write_dataset(make_generic(), target.string()), doctest::Contains("not a regular file"),
                          caspflow::IoError);
     CHECK(fs::is_directory(target));
     CHECK(fs::exists(target / "keep.txt"));
