@@ -41,8 +41,25 @@ def year_sel(ds, y):
     return ds.sel(year=f"{y}-01-01")
 
 
+def daily_means_exact(ds):
+    """Issue 7 #6: daily means are exact. ACG's supply in base.toml is linear from 23.3 Mt/yr on 2025-01-01
+    to 9.9 Mt/yr on 2040-12-31 (then constant), so its exact daily mean is its value at mid-day; nothing
+    limits ACG's subsea lines, so their daily flow is the same. Both must match to 1e-9 relative."""
+    t0, t1 = np.datetime64("2025-01-01"), np.datetime64("2040-12-31")
+    span = (t1 - t0) / np.timedelta64(1, "s")
+    mid = (ds.time.values - t0) / np.timedelta64(1, "s") + 43200.0
+    rate = np.where(mid < span, 23.3 + (9.9 - 23.3) * mid / span, 9.9) * 1e9 / (365.25 * 86400)  # kg/s
+    exact = rate * 86.4  # t/d
+    for name, v in (("supply", ds.supply.sel(shipper="acg").values),
+                    ("flow on acg_sangachal", ds.flow_by_shipper.sel(leg="acg_sangachal", shipper="acg").values)):
+        rel = np.abs(v / exact - 1)
+        check(rel.max() <= 1e-9, f"base: ACG daily {name} equals the integral of its linear series to "
+                                 f"{rel.max():.1e} relative (<= 1e-9; worst day {int(np.argmax(rel))})")
+
+
 def base_checks(path):
     ds = xr.open_dataset(path)
+    daily_means_exact(ds)
     k = kz(ds)
     y25 = year_sel(ds, 2025)
     into_btc = float(y25.annual_flow.sel(leg="btc", shipper=k).sum()) / 1e6
