@@ -240,8 +240,8 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
     }
 
   // Blend at storage nodes (end of day): volume-additive density and mass-weighted sulphur of the stock.
-  Variable nd_d = var("stock_density", {"time", "node"}, "kg m-3", "density at 15 degC of the working stock (NaN: none)");
-  Variable nd_s = var("stock_sulphur", {"time", "node"}, "1", "sulphur mass fraction of the working stock (NaN: none)");
+  Variable nd_d = var("stock_density", {"time", "node"}, "kg m-3", "density at 15 degC of the working stock (NaN: none, or under 1 kg)");
+  Variable nd_s = var("stock_sulphur", {"time", "node"}, "1", "sulphur mass fraction of the working stock (NaN: none, or under 1 kg)");
   for (Variable* v : {&nd_d, &nd_s}) v->attrs.push_back(s("cell_methods", end_day));
   for (size_t d = 0; d < ND; ++d)
     for (size_t n = 0; n < NN; ++n) {
@@ -253,8 +253,9 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
           V += m / rho[s2];
           S += m * sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur;
         }
-      nd_d.data.push_back(V > 0 ? M / V : kNaN);
-      nd_s.data.push_back(M > 0 ? S / M : kNaN);
+      // Less than 1 kg is integration round-off of an empty stock (its sign and blend are noise).
+      nd_d.data.push_back(M > 1.0 ? M / V : kNaN);
+      nd_s.data.push_back(M > 1.0 ? S / M : kNaN);
     }
   // Blend entering each leg (daily means) and the quality allowance.
   Variable in_s = var("inflow_sulphur", {"time", "leg"}, "1", "sulphur mass fraction of the blend entering the leg (daily mean flows)");
