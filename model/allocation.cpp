@@ -168,18 +168,40 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
       }
       if (!ph.empty()) phases_.push_back(std::move(ph));
     }
+  build_rows();
 }
 
-std::vector<double> Allocator::leg_event_factor(double t) const {
-  std::vector<double> f(sc_.legs.size(), 1.0);
+void Allocator::build_rows() {
+  const size_t NL = sc_.legs.size(), NS = static_cast<size_t>(ns_), NG = segs_.size();
+  const size_t NP = parts_.size(), NQ = quality_.size(), NR = NL + NP + NQ;
+  row_label_.assign(NR, 0);
+  for (size_t l = 0; l < NL; ++l) row_label_[l] = label_leg_[l];
+  for (size_t p = 0; p < NP; ++p) row_label_[NL + p] = label_full_[p];
+  for (size_t k = 0; k < NQ; ++k) row_label_[NL + NP + k] = label_quality_[static_cast<size_t>(quality_[k].leg)];
+  // Each segment's coefficients on the leg rows (mass or volume) and the quality rows of its legs where its
+  // crude breaks the limit; the storage partition it fills (if any) is `seg_part_`, with volume coefficient
+  // 1/rho (the partition rows are not linear: see the full-partition rule in solve()).
+  seg_rows_.assign(NG, {});
+  seg_part_.assign(NG, -1);
+  for (size_t g = 0; g < NG; ++g) {
+    const auto& sg = segs_[g];
+    const double rho = sc_.grades[static_cast<size_t>(sc_.shippers[static_cast<size_t>(sg.shipper)].grade)].density;
+    for (int l : sg.legs)
+      seg_rows_[g].push_back({static_cast<size_t>(l), sc_.legs[static_cast<size_t>(l)].basis == CapBasis::Mass ? 1.0 : 1.0 / rho});
+    seg_part_[g] = part_of_[static_cast<size_t>(sg.to_node) * NS + static_cast<size_t>(sg.shipper)];
+    for (size_t k = 0; k < NQ; ++k) {
+      const double a = quality_[k].a[static_cast<size_t>(sg.shipper)];
+      if (a > 0 && std::find(sg.legs.begin(), sg.legs.end(), quality_[k].leg) != sg.legs.end()) seg_rows_[g].push_back({NL + NP + k, a});
+    }
+  }
+}
+
+double Allocator::leg_event_factor(int leg, double t) const {
+  const auto& lg = sc_.legs[static_cast<size_t>(leg)];
+  double f = 1.0;
   for (const auto& e : sc_.events) {
     if (t < e.start || t >= e.end || !e.station.empty()) continue;
-    if (e.on_leg) {
-      f[static_cast<size_t>(e.target)] *= e.remaining;
-    } else {
-      for (size_t l = 0; l < sc_.legs.size(); ++l)
-        if (sc_.legs[l].from == e.target || sc_.legs[l].to == e.target) f[l] *= e.remaining;
-    }
+    if (e.on_leg ? e.target == leg : (lg.from == e.target || lg.to == e.target)) f *= e.remaining;
   }
   return f;
 }
@@ -237,7 +259,7 @@ double Allocator::leg_capacity(int leg, double t, const std::vector<double>* lin
     case LegKind::Port: c = l.berths.at(t) * l.berth_rate * l.availability; break;
     case LegKind::Tanker: c = l.fleet.at(t) * l.cargo / l.cycle_time() * l.weather[month_of(t)]; break;
   }
-  return std::max(0.0, c * leg_event_factor(t)[static_cast<size_t>(leg)]);
+  return std::max(0.0, c * leg_event_factor(leg, t));
 }
 
 AllocResult Allocator::solve(const AllocInput& in) const {
@@ -262,28 +284,12 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     const double nom = route.nomination.empty() ? res.supply[static_cast<size_t>(rv.shipper)] : route.nomination.at(t);
     w[g] = std::max(nom, kMinWeight);
   }
-  // Constraint rows: legs [0, NL); storage partitions [NL, NL+NP) (only while full, see below); quality
-  // limits [NL+NP, NR).
+  // Constraint rows (built once, see build_rows()): legs [0, NL); storage partitions [NL, NL+NP) (only
+  // while full, see below); quality limits [NL+NP, NR).
   const size_t NP = parts_.size(), NQ = quality_.size(), NR = NL + NP + NQ;
-  std::vector<int> row_label(NR);
-  for (size_t l = 0; l < NL; ++l) row_label[l] = label_leg_[l];
-  for (size_t p = 0; p < NP; ++p) row_label[NL + p] = label_full_[p];
-  for (size_t k = 0; k < NQ; ++k) row_label[NL + NP + k] = label_quality_[static_cast<size_t>(quality_[k].leg)];
-  // Each segment's coefficients on the leg rows (mass or volume) and the quality rows of its legs where its
-  // crude breaks the limit; the storage partition it fills (if any) is `into_part`, with volume coefficient
-  // 1/rho (the partition rows are not linear: see the full-partition rule below).
-  std::vector<std::vector<std::pair<size_t, double>>> rows(NG);
-  std::vector<int> into_part(NG, -1);
-  for (size_t g = 0; g < NG; ++g) {
-    const auto& sg = segs_[g];
-    for (int l : sg.legs)
-      rows[g].push_back({static_cast<size_t>(l), sc_.legs[static_cast<size_t>(l)].basis == CapBasis::Mass ? 1.0 : 1.0 / rho(sg.shipper)});
-    into_part[g] = part_of_[static_cast<size_t>(sg.to_node) * NS + static_cast<size_t>(sg.shipper)];
-    for (size_t k = 0; k < NQ; ++k) {
-      const double a = quality_[k].a[static_cast<size_t>(sg.shipper)];
-      if (a > 0 && std::find(sg.legs.begin(), sg.legs.end(), quality_[k].leg) != sg.legs.end()) rows[g].push_back({NL + NP + k, a});
-    }
-  }
+  const auto& row_label = row_label_;
+  const auto& rows = seg_rows_;
+  const auto& into_part = seg_part_;
   // Room a quality row leaves: what the shippers meeting the limit bring, sum over them of -a f.
   auto quality_room = [&](size_t k, const std::vector<double>& flows) {
     double r = 0;
@@ -324,10 +330,17 @@ AllocResult Allocator::solve(const AllocInput& in) const {
 
   const int max_sweeps = 200;
   int sweep = 0;
+  // Work arrays, reused by every sweep.
+  std::vector<double> node_in(NN * NS), node_out(NN * NS), R(NR), allowance(NP * NS), pin(NP * NS), in_prev(NP * NS);
+  std::vector<char> part_active(NP);
+  std::vector<double> nf(NG), used(NR), supply_left(NS), sent_from(NN * NS), cphase, pscale(NP), rate(NR), ownrate(NP * NS);
+  std::vector<int> nreason(NG), creason_phase;
+  std::vector<char> frozen;
   for (; sweep < max_sweeps; ++sweep) {
     compute_leg_flows(f);
     // Node inflow and outflow per shipper, from the current iterate.
-    std::vector<double> node_in(NN * NS, 0.0), node_out(NN * NS, 0.0);
+    std::fill(node_in.begin(), node_in.end(), 0.0);
+    std::fill(node_out.begin(), node_out.end(), 0.0);
     for (size_t l = 0; l < NL; ++l) {
       const auto& leg = sc_.legs[l];
       for (size_t s = 0; s < NS; ++s) {
@@ -336,7 +349,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
       }
     }
     // Constraint capacities: legs; quality rows (the room the crude meeting the limit makes).
-    std::vector<double> R(NR, kInf);
+    std::fill(R.begin(), R.end(), kInf);
     for (size_t l = 0; l < NL; ++l) R[l] = cap[l];
     // The first sweep is optimistic (no storage coupling, no quality limit), so the sweeps descend to
     // the largest consistent allocation: starting from zero flows would stop at the trivial fixed point
@@ -348,10 +361,11 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     // as it takes out (its `allowance`: crude passing through never competes with anyone); what owners
     // whose outflow exceeds their inflow free (`R`) is shared by progressive filling among the owners
     // who bring in more than they take out. Outflows and the freed room come from the previous sweep.
-    std::vector<char> part_active(NP, 0);
-    std::vector<double> allowance(NP * NS, 0.0), pin(NP * NS, 0.0);
+    std::fill(part_active.begin(), part_active.end(), 0);
+    std::fill(allowance.begin(), allowance.end(), 0.0);
+    std::fill(pin.begin(), pin.end(), 0.0);
     if (!optimistic) {
-      std::vector<double> in_prev(NP * NS, 0.0), out_now(NP * NS, 0.0);
+      std::fill(in_prev.begin(), in_prev.end(), 0.0);
       for (size_t g = 0; g < NG; ++g)
         if (into_part[g] >= 0) in_prev[static_cast<size_t>(into_part[g]) * NS + static_cast<size_t>(segs_[g].shipper)] += f[g] / rho(segs_[g].shipper);
       for (size_t p = 0; p < NP; ++p) {
@@ -368,18 +382,18 @@ AllocResult Allocator::solve(const AllocInput& in) const {
         R[NL + p] = freed;
       }
     }
-    std::vector<double> nf(NG, 0.0);
-    std::vector<int> nreason(NG, label_supply_);
-    std::vector<double> used(NR, 0.0);
+    std::fill(nf.begin(), nf.end(), 0.0);
+    std::fill(nreason.begin(), nreason.end(), label_supply_);
+    std::fill(used.begin(), used.end(), 0.0);
     // Weighted progressive filling of one phase. Every round either freezes a segment or carries an
     // owner past its allowance at a full partition (once per owner and partition), so a phase ends in
     // at most (segments + partitions x owners + 1) rounds.
     auto fill_phase = [&](const std::vector<int>& phase, const std::vector<double>& c, const std::vector<int>& creason) {
       const size_t P = phase.size();
-      std::vector<char> frozen(P, 0);
+      frozen.assign(P, 0);
       for (size_t k = 0; k < P; ++k)
         if (c[k] <= 0) { frozen[k] = 1; nreason[static_cast<size_t>(phase[k])] = creason[k]; }
-      std::vector<double> pscale(NP, 0.0);
+      std::fill(pscale.begin(), pscale.end(), 0.0);
       for (size_t p = 0; p < NP; ++p) {
         if (!part_active[p]) continue;
         pscale[p] = R[NL + p];
@@ -393,7 +407,6 @@ AllocResult Allocator::solve(const AllocInput& in) const {
         return u;
       };
       const size_t max_rounds = P + NP * NS + 2;
-      std::vector<double> rate(NR), ownrate(NP * NS);
       for (size_t round = 0; round < max_rounds; ++round) {
         bool any = false;
         for (char fz : frozen) any |= !fz;
@@ -465,12 +478,14 @@ AllocResult Allocator::solve(const AllocInput& in) const {
       throw SolverError("allocation: progressive filling did not finish at " + iso_date(t) + " (internal bound exceeded)");
     };
     // Remaining supply per shipper (first segments) and what each shipper already sends from each node.
-    std::vector<double> supply_left = res.supply;
-    std::vector<double> sent_from(NN * NS, 0.0);
+    std::copy(res.supply.begin(), res.supply.end(), supply_left.begin());
+    std::fill(sent_from.begin(), sent_from.end(), 0.0);
 
     for (const auto& phase : phases_) {
-      std::vector<double> c(phase.size());
-      std::vector<int> creason(phase.size(), label_supply_);
+      cphase.assign(phase.size(), 0.0);
+      creason_phase.assign(phase.size(), label_supply_);
+      auto& c = cphase;
+      auto& creason = creason_phase;
       for (size_t k = 0; k < phase.size(); ++k) {
         const size_t g = static_cast<size_t>(phase[k]);
         const auto& sg = segs_[g];

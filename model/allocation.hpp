@@ -136,7 +136,12 @@ class Allocator {
   std::vector<std::shared_ptr<const pipeline::PipelineModel>> hyd_;  ///< per leg, null = not hydraulic
   mutable std::vector<std::unique_ptr<pipeline::CapacityTable>> tables_;  ///< memoised capacities per leg
   std::vector<hydraulics::Fluid> fluids_;                             ///< per grade (when it has viscosity)
-  std::vector<double> leg_event_factor(double t) const;
+  /// Product of the remaining fractions of the leg and node events active on leg `leg` at time t.
+  double leg_event_factor(int leg, double t) const;
+  void build_rows();
+  std::vector<int> row_label_;                                   ///< label of each constraint row
+  std::vector<std::vector<std::pair<size_t, double>>> seg_rows_;  ///< per segment: (row, coefficient)
+  std::vector<int> seg_part_;                                    ///< per segment: partition it fills (-1: none)
 };
 
 }  // namespace caspflow::model
