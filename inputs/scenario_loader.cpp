@@ -19,6 +19,7 @@
 
 #include "inputs/input_file.hpp"
 #include "inputs/suggest.hpp"
+#include "inputs/toml_prescan.hpp"
 #include "inputs/units.hpp"
 
 namespace caspflow::inputs {
@@ -154,6 +155,14 @@ class Loader {
     toml::table root = read_tree(top, chain, nullptr, "", text_override);
     sc_.file = path;
     if (!fatal_) build(root);  // may add the text of CSV series files to texts_
+    // Pipeline hydraulics files change results too: their text is part of the scenario's provenance.
+    for (const auto& l : sc_.legs) {
+      if (l.hydraulic_model.empty()) continue;
+      if (std::any_of(texts_.begin(), texts_.end(), [&](const auto& pt) { return pt.first == l.hydraulic_model; })) continue;
+      auto f = read_input_file(l.hydraulic_model);
+      if (f.ok()) texts_.emplace_back(l.hydraulic_model, std::move(f.text));  // errors: reported where the file is loaded
+    }
+    sc_.input_texts = texts_;
     for (const auto& [p, t] : texts_) sc_.text += "# --- file: " + p + " ---\n" + t + (t.empty() || t.back() == '\n' ? "" : "\n");
     // Every file the run reads, so that an output path can be checked against them (cli/, outputs/output_guard.hpp).
     if (!text_override) sc_.input_files.push_back(path);
@@ -257,7 +266,7 @@ class Loader {
 
     toml::table t;
     try {
-      t = toml::parse(text, pstr);
+      t = parse_toml(text, pstr);  // pre-scan against toml++ 3.3 UB, then toml::parse (inputs/toml_prescan.hpp)
     } catch (const toml::parse_error& e) {
       SourceLoc l = loc_of(e.source());
       if (l.file.empty()) l.file = pstr;

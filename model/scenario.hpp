@@ -131,6 +131,9 @@ struct Scenario {
   std::string title;
   std::string file;        ///< path of the top-level scenario file
   std::string text;        ///< full text of the scenario file(s) as read (provenance)
+  /// (path, text) of every file read for the scenario, parents first: the scenario, its parents, CSV
+  /// series, pipeline hydraulics files. `text` is their concatenation.
+  std::vector<std::pair<std::string, std::string>> input_texts;
   std::vector<std::string> input_files;  ///< every file the run reads: scenario, parents, CSV series, leg hydraulics
   double start = 0, end = 0;   ///< s since epoch; simulate [start, end)
   double rtol = 1e-8;          ///< integrator relative tolerance

@@ -316,6 +316,10 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
   std::string assumptions;
   for (const auto& a : sc.assumptions) assumptions += a + "\n";
+  // Every file that can change a result, one line each as sha256sum prints it; `scenario_sha256` is the
+  // SHA-256 of `scenario_text`, which holds all of them, so it changes when any of them does.
+  std::string input_hashes;
+  for (const auto& [path, text] : sc.input_texts) input_hashes += sha256_hex(text) + "  " + path + "\n";
   ds.attrs = {s("title", sc.title.empty() ? std::string("caspflow run") : sc.title),
               s("source", "caspflow"),
               s("format_version", "1.0"),
@@ -324,6 +328,7 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
               s("scenario_file", sc.file),
               s("scenario_text", sc.text),
               s("scenario_sha256", sha256_hex(sc.text)),
+              s("input_files_sha256", input_hashes),
               s("created", created),
               s("simulation_start", model::iso_date(sc.start)),
               s("simulation_end", model::iso_date(sc.end - model::kDay)),
