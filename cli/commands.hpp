@@ -3,12 +3,17 @@
 // `action`; main() runs that action inside one try/catch that maps errors to exit codes:
 //   0 ok, 2 bad input (InputError), 3 solver failure (SolverError), 4 I/O failure (IoError).
 #include <functional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 namespace caspflow::cli {
 
 using Action = std::function<int()>;
+
+/// The command line as typed (argv, each argument shell-quoted when needed), for the `history` attribute.
+const std::string& command_line();
+void set_command_line(int argc, char** argv);
 
 void add_run_commands(CLI::App& app, Action& action);         // run, check      (cli/run_cmd.cpp)
 void add_hydraulics_command(CLI::App& app, Action& action);   // hydraulics      (cli/hydraulics_cmd.cpp)

@@ -8,7 +8,28 @@
 #include "cli/commands.hpp"
 #include "model/errors.hpp"
 
+namespace caspflow::cli {
+namespace {
+std::string g_command_line;
+}
+const std::string& command_line() { return g_command_line; }
+void set_command_line(int argc, char** argv) {
+  g_command_line.clear();
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    const bool plain = !a.empty() && a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=:,+%@") == std::string::npos;
+    if (!plain) {  // single-quote it as a POSIX shell would read it back
+      std::string q = "'";
+      for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      a = q + "'";
+    }
+    g_command_line += (i ? " " : "") + a;
+  }
+}
+}  // namespace caspflow::cli
+
 int main(int argc, char** argv) {
+  caspflow::cli::set_command_line(argc, argv);
   CLI::App app{
       "caspflow: how much Kazakh crude can move west over the Trans-Caspian route (Aktau -> Caspian\n"
       "tankers -> Sangachal -> BTC -> Ceyhan), and what limits it. Solves pipeline hydraulics and the\n"

@@ -54,7 +54,7 @@ void add_run_commands(CLI::App& app, Action& action) {
           if (f >= 1) std::fprintf(stderr, "\n");
         };
       const auto result = solvers::simulate(sc, progress);
-      const auto ds = outputs::build_run_dataset(sc, result);
+      const auto ds = outputs::build_run_dataset(sc, result, command_line());
       outputs::check_output_path(out, sc.input_files, opt->output.empty() ? "output" : "-o");  // still true?
       outputs::create_parent_directory(out);
       outputs::write_dataset(ds, out);

@@ -45,7 +45,7 @@ Attr s(const char* n, std::string v) { return Attr{n, std::move(v)}; }
 
 }  // namespace
 
-Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& run) {
+Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& run, const std::string& command) {
   const auto& L = run.layout;
   const size_t ND = static_cast<size_t>(run.ndays), NS = static_cast<size_t>(L.ns), NL = static_cast<size_t>(L.nl),
                NN = static_cast<size_t>(L.nn), NZ = static_cast<size_t>(L.size);
@@ -334,7 +334,7 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
               s("simulation_end", model::iso_date(sc.end - model::kDay)),
               Attr{"conservation_residual_total", run.residual_total},
               s("assumptions", assumptions),
-              s("history", std::string(created) + " caspflow run " + sc.file)};
+              s("history", std::string(created) + " " + (command.empty() ? "caspflow run " + sc.file : command))};
   return ds;
 }
 

@@ -11,7 +11,8 @@
 namespace caspflow::outputs {
 
 /// Build the run's dataset (daily series, annual totals, provenance attributes).
-Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& run);
+/// `command` is the command line that made the run (the `history` attribute); empty: "caspflow run FILE".
+Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& run, const std::string& command = "");
 
 /// Print the per-year table: Kazakh supply, Kazakh into and out of each pipeline, into each sink, shut-in, and the
 /// constraint that bound the Kazakh shippers on most days; then the conservation residual.

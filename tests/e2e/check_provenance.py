@@ -40,6 +40,8 @@ def run(out):
 
 hyd = os.path.join(dst, "btc-hydraulics.toml")
 a = run(os.path.join(tmp, "a.h5"))
+check(a["history"].endswith(f"caspflow run {os.path.join(dst, 'base.toml')} -o {os.path.join(tmp, 'a.h5')} -q"),
+      f"history holds the whole command line, -o included: {a['history']!r}")
 lines_a = dict(reversed(l.split("  ", 1)) for l in a.get("input_files_sha256", "").splitlines() if l)
 check(any(p.endswith("btc-hydraulics.toml") for p in lines_a), "input_files_sha256 lists the pipeline hydraulics file")
 with open(hyd, "rb") as fh:
