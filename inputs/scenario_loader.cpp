@@ -310,14 +310,19 @@ class Loader {
     return result;
   }
 
-  /// Child over parent: non-inline tables merge key by key; `events` arrays are appended;
-  /// everything else (values, arrays, inline tables) replaces. Nodes are moved, so each keeps the
+  /// Child over parent: non-inline tables merge key by key; `events` arrays are appended; per-key
+  /// `source`/`assumed` inline tables merge key by key; everything else (values, arrays, other inline
+  /// tables, a whole-table note string) replaces. Nodes are moved, so each keeps the
   /// file:line:col where it was written.
   static void merge(toml::table& dst, toml::table&& src) {
     for (auto&& [k, v] : src) {
       toml::node* d = dst.get(k.str());
+      const bool prov = k.str() == "source" || k.str() == "assumed";
       if (d && d->is_table() && v.is_table() && !v.as_table()->is_inline() && !d->as_table()->is_inline()) {
         merge(*d->as_table(), std::move(*v.as_table()));
+      } else if (prov && d && d->is_table() && v.is_table()) {
+        // Per-key notes merge: the child adds or replaces a key's note, the parent's other notes stay.
+        for (auto&& [nk, nv] : *v.as_table()) d->as_table()->insert_or_assign(nk, std::move(nv));
       } else if (d && k.str() == "events" && d->is_array() && v.is_array()) {
         auto& da = *d->as_array();
         for (auto& e : *v.as_array()) da.push_back(std::move(e));

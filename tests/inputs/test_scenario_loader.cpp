@@ -5,6 +5,8 @@
 //   scenario figures: shared/reference/route-data.md rows named in inputs/scenarios/*.toml.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -358,4 +360,21 @@ TEST_CASE("malformed inputs report file:line and the key path") {
     ++n;
   }
   CHECK(n >= 25);
+}
+
+TEST_CASE("extends: per-key assumed notes merge (child adds or replaces a key's note; the parent's others stay)") {
+  // base.toml's [legs.caspian_tankers] notes speed, load_time, unload_time, weather and cargo as assumed; the
+  // child replaces the speed note and adds one for distance.
+  const std::string child = "extends = \"base.toml\"\n[legs.caspian_tankers]\nspeed = \"12 kn\"\n"
+                            "assumed = { speed = \"12 kn: child's note\", distance = \"child's distance note\" }\n";
+  const auto sc = load_scenario_text(child, kScenarios + "child-notes.toml");
+  auto has = [&](const std::string& line) { return std::find(sc.assumptions.begin(), sc.assumptions.end(), line) != sc.assumptions.end(); };
+  auto starts = [&](const std::string& prefix) {
+    return std::count_if(sc.assumptions.begin(), sc.assumptions.end(), [&](const std::string& a) { return a.rfind(prefix, 0) == 0; });
+  };
+  CHECK(has("legs.caspian_tankers.speed: 12 kn: child's note"));
+  CHECK(has("legs.caspian_tankers.distance: child's distance note"));
+  CHECK(has("legs.caspian_tankers.load_time: 24 h per call at Aktau"));  // the parent's, kept
+  CHECK(starts("legs.caspian_tankers.speed:") == 1);                      // replaced, not duplicated
+  CHECK(starts("legs.caspian_tankers.weather:") == 1);
 }
