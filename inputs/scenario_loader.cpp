@@ -916,8 +916,8 @@ class Loader {
       return;
     }
     const std::string p = "simulation";
-    check_keys(*t, p, with_prov({"start", "end", "rtol"}), "[simulation]");
-    provenance(*t, p, {"start", "end", "rtol"});
+    check_keys(*t, p, with_prov({"start", "end", "rtol", "spinup"}), "[simulation]");
+    provenance(*t, p, {"start", "end", "rtol", "spinup"});
     auto s = get_date(*t, p, "start", true);
     auto e = get_date(*t, p, "end", true);
     if (s) sc_.start = *s;
@@ -928,6 +928,13 @@ class Loader {
                   model::iso_date(*s) + ")");
     if (auto q = get_quantity(*t, p, "rtol", {Dim::Dimensionless}, Range{1e-12, 1e-3, true, true}, false))
       sc_.rtol = q->value;
+    // Spin-up before `start`, not reported (docs/scenario-format.md): whole days, at most 10 years.
+    if (auto q = get_quantity(*t, p, "spinup", {Dim::Time}, Range{0, 3652.5 * model::kDay, true, true}, false)) {
+      if (std::abs(q->value / model::kDay - std::round(q->value / model::kDay)) > 1e-9)
+        problem(*t->get("spinup"), p + ".spinup", "found " + describe(*t->get("spinup")) + ", expected a whole number of days");
+      else
+        sc_.spinup = std::round(q->value / model::kDay) * model::kDay;
+    }
   }
 
   void grade(const Entry& e) {

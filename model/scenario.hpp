@@ -137,6 +137,7 @@ struct Scenario {
   std::vector<std::string> input_files;  ///< every file the run reads: scenario, parents, CSV series, leg hydraulics
   double start = 0, end = 0;   ///< s since epoch; simulate [start, end)
   double rtol = 1e-8;          ///< integrator relative tolerance
+  double spinup = 0;           ///< s (whole days): simulated before `start` and not reported
   std::vector<Grade> grades;
   std::vector<Node> nodes;
   std::vector<Leg> legs;

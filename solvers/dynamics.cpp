@@ -327,7 +327,44 @@ void check(int flag, const char* what) {
 
 }  // namespace
 
+namespace {
+/// Drop the first `days` days of a run (the spin-up): outputs start after them.
+void drop_leading_days(RunResult& r, int days) {
+  if (days <= 0) return;
+  const size_t D = static_cast<size_t>(days), NZ = static_cast<size_t>(r.layout.size);
+  auto trim = [&](auto& v, size_t per_day) {
+    v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(v.size(), D * per_day)));
+  };
+  trim(r.y_day, NZ);
+  trim(r.limit_day, static_cast<size_t>(r.layout.ns));
+  trim(r.quality_allowance_day, static_cast<size_t>(r.layout.nl) * static_cast<size_t>(r.layout.ns));
+  trim(r.station_suction, r.station_labels.size());
+  trim(r.station_discharge, r.station_labels.size());
+  trim(r.station_power, r.station_labels.size());
+  trim(r.hydraulic_binding, r.hydraulic_legs.size());
+  r.start += days * model::kDay;
+  r.ndays -= days;
+  std::erase_if(r.events, [&](const LoggedEvent& e) { return e.t < r.start; });
+}
+}  // namespace
+
 RunResult simulate(const Scenario& sc, const Progress& progress) {
+  if (sc.spinup > 0) {
+    // Spin-up: the chain runs from start - spinup with the inputs as they are then (each series before
+    // its first point holds its first value), so initial stocks and linefill settle into an operating
+    // state; outputs and annual totals begin at `start`. Conservation is checked over the whole run.
+    Scenario shifted = sc;
+    const int days = static_cast<int>(std::llround(sc.spinup / model::kDay));
+    shifted.start -= days * model::kDay;
+    shifted.spinup = 0;
+    RunResult r = simulate_span(shifted, progress);
+    drop_leading_days(r, days);
+    return r;
+  }
+  return simulate_span(sc, progress);
+}
+
+RunResult simulate_span(const Scenario& sc, const Progress& progress) {
   Engine e(sc);
   StateLayout& L = e.L;
   L.ns = static_cast<int>(sc.shippers.size());
@@ -530,6 +567,16 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
     const int flag = CVode(mem.get(), tend, y.get(), &tret, CV_ONE_STEP);
     if (flag < 0) fail(flag);
     ++e.stats.steps;
+    // CVodeSetMaxNumSteps bounds one CVode call, and CV_ONE_STEP calls take one step each: the loop itself has
+    // a total budget (issue 10), proportional to the simulated days and to the restarts (stops, events).
+    const double budget = 1e5 + 500.0 * tend / model::kDay + 50.0 * static_cast<double>(e.stats.stops + e.stats.roots);
+    if (static_cast<double>(e.stats.steps) > budget) {
+      std::ostringstream os;
+      os << "time integration stopped on " << model::iso_date(sc.start + tret) << " after " << e.stats.steps
+         << " steps, the budget of 1e5 + 500 per simulated day + 50 per stop or event (" << static_cast<long>(budget)
+         << "); the last step was " << (tret - t) << " s";
+      throw SolverError(os.str());
+    }
     // Daily samples inside the step just taken (CVODE's dense output).
     while (next_day <= out.ndays && next_day * model::kDay <= tret * (1 + 1e-15)) {
       if (CVodeGetDky(mem.get(), std::min(next_day * model::kDay, tret), 0, ytmp.get()) < 0) fail(CV_ILL_INPUT);

@@ -64,6 +64,10 @@ using Progress = std::function<void(double)>;
 
 /// Integrate the scenario from start to end. Throws SolverError (CVODE failure, allocation not
 /// converging, conservation residual above 1e-9) with the simulated date and the reason.
+/// With a spin-up (Scenario::spinup > 0) the run starts that many days earlier and its first days are
+/// dropped, so the result begins at `start`.
 RunResult simulate(const model::Scenario& sc, const Progress& progress = {});
+/// The same without the spin-up: from sc.start, whatever sc.spinup says.
+RunResult simulate_span(const model::Scenario& sc, const Progress& progress = {});
 
 }  // namespace caspflow::solvers

@@ -75,20 +75,23 @@ def base_checks(path):
     rho_kz = rho[str(ds.grade.values[int(ds.grade_of_shipper.sel(shipper=k[0]))])]
     check(0 <= still * 1e9 / rho_kz <= LINEFILL_M3 * 1.000001,
           f"base 2025: Kazakh crude in BTC at year end {still * 1e9 / rho_kz / BBL / 1e6:.3f} Mbbl <= linefill 10 Mbbl")
-    # Plug flow: first Kazakh arrival at Ceyhan one linefill after the first Kazakh entry.
+    # BTC transit: one linefill at 2025's mean volume flow (the plug-flow delay itself is tested against its
+    # closed form in tests/unit/test_dynamics.cpp).
     vol_in = sum(ds.flow_by_shipper.sel(leg="btc", shipper=s) / rho[str(ds.grade.values[int(ds.grade_of_shipper.sel(shipper=s))])]
                  for s in ds.shipper.values) * 1000.0  # m3/d
-    cumv = np.concatenate([[0.0], np.cumsum(vol_in.values)])  # m3 at day boundaries
-    kin = ds.flow_by_shipper.sel(leg="btc", shipper=k).sum("shipper").values
+    days = LINEFILL_M3 / float(vol_in.isel(time=slice(0, 365)).mean())
+    check(8 <= days <= 30, f"base: BTC transit {days:.1f} d (route-data validation #17: about 17 d at 0.6 mb/d)")
+    # No start-up spike (issue 8 item 3): with the 60-day spin-up the first 30 days of Kazakh crude at Ceyhan
+    # lie within the range of the following year's daily values, widened by 1 %: ACG's decline starts on
+    # 2025-01-01 (the spin-up runs at the first value of each series), so for one transit the outlet carries
+    # crude that entered at the spin-up's slightly higher total flow, 0.15 % more Kazakh per m3. Without the
+    # spin-up day 1 was 10 kt/d against 3.8 kt/d (initial Aktau stock drained at full tanker capacity).
     kout = ds.delivered.sel(leg="btc", shipper=k).sum("shipper").values
-    d_in = int(np.argmax(kin > 0))
-    # the first Kazakh m3 entered during day d_in; it leaves when cumulative volume passes V(d_in) + linefill
-    expect = int(np.searchsorted(cumv, cumv[d_in] + LINEFILL_M3, side="right")) - 1
-    d_out = int(np.argmax(kout > 0))
-    check(abs(d_out - expect) <= 1, f"base: first Kazakh crude at Ceyhan on day {d_out}, one linefill after entry "
-                                    f"(day {d_in}) -> day {expect} +- 1")
-    days = (d_out - d_in)
-    check(8 <= days <= 30, f"base: BTC transit {days} d (route-data validation #17: about 17 d at 0.6 mb/d)")
+    lo, hi = kout[365:730].min(), kout[365:730].max()
+    first = kout[:30]
+    check(first.min() >= lo * 0.99 and first.max() <= hi * 1.01,
+          f"base: Kazakh crude at Ceyhan in the first 30 days {first.min():.1f}..{first.max():.1f} t/d within 2026's "
+          f"daily range {lo:.1f}..{hi:.1f} t/d +- 1 % (no start-up spike)")
 
 
 def agreement_checks(path):
