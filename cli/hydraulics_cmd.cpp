@@ -75,7 +75,9 @@ void write_h5(const hydraulics::Network& net, const solvers::SimulationResult& r
               {"source", std::string("caspflow ") + kVersion + " (" + kGitCommit + ")"},
               {"input_file", opt.input},
               {"friction_mode", opt.friction},
-              {"history", "caspflow hydraulics " + opt.input}};
+              {"history", "caspflow hydraulics " + opt.input + " --friction " + opt.friction + " -o " + opt.output}};
+  // CF (issue 8 item 5): text attributes are NC_CHAR and every units string is UDUNITS-valid (s, m, m3 s-1);
+  // the writer adds Conventions = "CF-1.8". Checked by tests/outputs/check_cf.py (CTest outputs.cf_hydraulics).
   outputs::LabelAxis step{"step", {}, "report step"};
   for (double t : r.times) step.labels.push_back("t+" + std::to_string(static_cast<long long>(t)) + "s");
   outputs::LabelAxis node{"node", {}, "node ID in the .inp file"};

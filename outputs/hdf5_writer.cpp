@@ -128,26 +128,45 @@ Handle ordered_dcpl() {
   return p;
 }
 
+/// Fixed-length UTF-8 char type of `n` bytes (netCDF NC_CHAR; libnetcdf writes NC_CHAR attributes this way).
+Handle fixed_utf8(size_t n) {
+  Handle t(check_id(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose);
+  check_rc(H5Tset_size(t.get(), std::max<size_t>(n, 1)), "H5Tset_size");
+  check_rc(H5Tset_strpad(t.get(), H5T_STR_NULLTERM), "H5Tset_strpad");
+  check_rc(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset");
+  return t;
+}
+
 void write_attr(hid_t loc, const std::string& obj, const Attr& a) {
   const std::string what = "attribute '" + a.name + "' of '" + obj + "'";
-  Handle space = scalar_space();
+  auto create = [&](hid_t type, hid_t space) {
+    return Handle(check_id(H5Acreate2(loc, a.name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "create " + what),
+                  H5Aclose);
+  };
   if (const auto* s = std::get_if<std::string>(&a.value)) {
-    Handle t = vlen_utf8();
-    Handle at(check_id(H5Acreate2(loc, a.name.c_str(), t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                       "create " + what),
-              H5Aclose);
-    const char* p = s->c_str();
-    check_rc(H5Awrite(at.get(), t.get(), &p), "write " + what);
+    // Text: fixed-length char (NC_CHAR), as CF and NCO expect; not vlen strings (NC_STRING). An empty text is a
+    // null dataspace of a 1-byte char type, which libnetcdf reads as a zero-length NC_CHAR attribute.
+    Handle t = fixed_utf8(s->size());
+    if (s->empty()) {
+      Handle space(check_id(H5Screate(H5S_NULL), "H5Screate(null)"), H5Sclose);
+      (void)create(t.get(), space.get());
+      return;
+    }
+    Handle space = scalar_space();
+    Handle at = create(t.get(), space.get());
+    check_rc(H5Awrite(at.get(), t.get(), s->data()), "write " + what);
   } else if (const auto* d = std::get_if<double>(&a.value)) {
-    Handle at(check_id(H5Acreate2(loc, a.name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                       "create " + what),
-              H5Aclose);
+    Handle space = scalar_space();
+    Handle at = create(H5T_IEEE_F64LE, space.get());
     check_rc(H5Awrite(at.get(), H5T_NATIVE_DOUBLE, d), "write " + what);
+  } else if (const auto* iv = std::get_if<std::vector<int32_t>>(&a.value)) {
+    Handle space = simple_space({iv->size()});
+    Handle at = create(H5T_STD_I32LE, space.get());
+    check_rc(H5Awrite(at.get(), H5T_NATIVE_INT, iv->data()), "write " + what);
   } else {
     const long long v = std::get<long long>(a.value);
-    Handle at(check_id(H5Acreate2(loc, a.name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                       "create " + what),
-              H5Aclose);
+    Handle space = scalar_space();
+    Handle at = create(H5T_STD_I64LE, space.get());
     check_rc(H5Awrite(at.get(), H5T_NATIVE_LLONG, &v), "write " + what);
   }
 }
@@ -227,6 +246,8 @@ void check_attrs(const std::vector<Attr>& attrs, const std::string& obj, const s
     if (!seen.insert(a.name).second) throw WriteFailure{obj + ": duplicate attribute '" + a.name + "'"};
     if (const auto* s = std::get_if<std::string>(&a.value); s != nullptr && !valid_utf8(*s))
       throw WriteFailure{obj + ": attribute '" + a.name + "' is not valid UTF-8 text"};
+    if (const auto* iv = std::get_if<std::vector<int32_t>>(&a.value); iv != nullptr && iv->empty())
+      throw WriteFailure{obj + ": attribute '" + a.name + "' is an empty array"};
   }
 }
 
@@ -287,6 +308,7 @@ std::map<std::string, DimInfo> validate(const Dataset& ds) {
                          (shape.empty() ? std::string("scalar") : shape) + ") = " + std::to_string(expected)};
     if (other != 0)
       throw WriteFailure{obj + ": " + (v.is_int ? "is_int but float data given" : "float but int data given")};
+    if (v.int_fill && !v.is_int) throw WriteFailure{obj + ": int_fill on a float variable (float64 always has NaN fill)"};
     check_attrs(v.attrs, obj, {});
     for (const char* required : {"units", "long_name"}) {
       auto it = std::find_if(v.attrs.begin(), v.attrs.end(), [&](const Attr& a) { return a.name == required; });
@@ -442,9 +464,12 @@ std::vector<unsigned char> build_image(const Dataset& ds, const std::map<std::st
       const hid_t mtype = v.is_int ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE;
       const double nan = std::numeric_limits<double>::quiet_NaN();
       const int32_t ifill = kIntFill;
+      // float64: NaN fill; int32: a fill value only when a value can be missing (otherwise no `_FillValue`, so
+      // xarray keeps the integers as int32 instead of masking them into float64).
+      const bool has_fill = !v.is_int || v.int_fill;
       const void* fill = v.is_int ? static_cast<const void*>(&ifill) : static_cast<const void*>(&nan);
       Handle dcpl = ordered_dcpl();
-      check_rc(H5Pset_fill_value(dcpl.get(), mtype, fill), "H5Pset_fill_value '" + v.name + "'");
+      if (has_fill) check_rc(H5Pset_fill_value(dcpl.get(), mtype, fill), "H5Pset_fill_value '" + v.name + "'");
       if (!shape.empty() && !empty) {
         const auto chunk = chunk_shape(shape, time_of, v.is_int ? 4 : 8);
         check_rc(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
@@ -459,7 +484,7 @@ std::vector<unsigned char> build_image(const Dataset& ds, const std::map<std::st
       for (size_t i = 0; i < v.dims.size(); ++i)
         check_rc(H5DSattach_scale(d.get(), scales.at(v.dims[i]).get(), static_cast<unsigned>(i)),
                  "H5DSattach_scale '" + v.name + "' dim " + std::to_string(i));
-      {
+      if (has_fill) {
         Handle space = scalar_space();
         Handle at(check_id(H5Acreate2(d.get(), "_FillValue", ftype, space.get(), H5P_DEFAULT, H5P_DEFAULT),
                            "create _FillValue of '" + v.name + "'"),

@@ -6,12 +6,14 @@
 //   * every dimension is a coordinate dataset made a dimension scale (H5DSset_scale), and every dimension of
 //     every variable has its scale attached (all-or-none is netCDF's hard rule);
 //   * labels are variable-length UTF-8 strings (fixed-length string datasets crash libnetcdf);
-//   * text attributes are scalar variable-length UTF-8 strings;
+//   * text attributes are fixed-length char strings (netCDF NC_CHAR, UTF-8, NULLTERM, scalar; an empty text is a
+//     null dataspace, as libnetcdf writes a zero-length NC_CHAR): CF and NCO expect NC_CHAR, and NCO ignores a
+//     `bounds` given as NC_STRING;
 //   * time is CF: int32 "days since ORIGIN 00:00:00", calendar proleptic_gregorian, optional cell bounds;
 //   * a pure dimension `nv` (length 2) for bounds is stored the way libnetcdf stores it (scale NAME
 //     "This is a netCDF dimension but not a netCDF variable.         2");
-//   * data variables: float64 (NaN fill) or int32 (fill -2147483647, netCDF's NC_FILL_INT), `_FillValue` of the
-//     variable's own type, chunked (<= 1 MiB per chunk, ~1 year along time) with shuffle + deflate(4);
+//   * data variables: float64 (`_FillValue` NaN) or int32 (no `_FillValue`, so xarray keeps int32, unless the
+//     variable says a value can be missing: then `_FillValue` -2147483647, netCDF's NC_FILL_INT), chunked (<= 1 MiB per chunk, ~1 year along time) with shuffle + deflate(4);
 //   * libver bounds EARLIEST..V18 so any HDF5 >= 1.8 reader opens the file.
 // The file appears at `path` only when complete: HDF5 builds it in memory (core driver), the image is written to
 // a new temporary `.<name>.caspflow-tmp.XXXXXX` beside `path` (O_EXCL, random suffix; outputs/output_file.hpp),
@@ -26,8 +28,9 @@
 
 namespace caspflow::outputs {
 
-/// A scalar attribute value: text (written as vlen UTF-8), float64 or int64.
-using AttrValue = std::variant<std::string, double, long long>;
+/// An attribute value: text (written as fixed-length UTF-8 char, netCDF NC_CHAR), a float64 or int64 scalar, or a
+/// 1-D int32 array (NC_INT, e.g. CF `flag_values` of an int32 variable; must not be empty).
+using AttrValue = std::variant<std::string, double, long long, std::vector<int32_t>>;
 struct Attr {
   std::string name;
   AttrValue value;
@@ -52,6 +55,8 @@ struct LabelAxis {
 };
 
 /// A data variable. `data` (float64) is used when !is_int, `idata` (int32) when is_int; row-major over `dims`.
+/// float64 variables always get `_FillValue = NaN`; int32 variables get `_FillValue = kIntFill` only when
+/// `int_fill` (a value can be missing), otherwise none, so that xarray decodes them as int32, not float64.
 struct Variable {
   std::string name;
   std::vector<std::string> dims;  ///< names of TimeAxis/LabelAxis, row-major order; empty = scalar variable
@@ -59,6 +64,7 @@ struct Variable {
   std::vector<int32_t> idata;     ///< int32 -- used when is_int
   bool is_int = false;
   std::vector<Attr> attrs;        ///< must contain "units" and "long_name" (writer throws IoError if missing)
+  bool int_fill = false;          ///< int32 only: write `_FillValue = kIntFill` (some value can be missing)
 };
 
 struct Dataset {
@@ -68,12 +74,12 @@ struct Dataset {
   std::vector<Variable> variables;
 };
 
-/// Fill value of int32 variables (netCDF's default NC_FILL_INT).
+/// Fill value of int32 variables that can have missing values (netCDF's default NC_FILL_INT).
 inline constexpr int32_t kIntFill = -2147483647;
 
 /// Writes `ds` to `path` as a netCDF-4-readable HDF5 file: creation order tracked, dimension scales on every
-/// dimension of every variable, vlen UTF-8 labels, scalar vlen UTF-8 string attributes, CF time, _FillValue of
-/// the variable's type, chunked + shuffle + deflate (chunks <= ~1 MiB; variables with a time dimension chunked
+/// dimension of every variable, vlen UTF-8 labels, fixed-length char (NC_CHAR) text attributes, CF time,
+/// _FillValue of the variable's type (float64 always, int32 only with int_fill), chunked + shuffle + deflate (chunks <= ~1 MiB; variables with a time dimension chunked
 /// ~1 year along time), libver bounds EARLIEST..V18. Written to a temporary name in the same directory
 /// (".<name>.caspflow-tmp.XXXXXX", outputs/output_file.hpp) and renamed onto `path` only after H5Fclose and fsync
 /// succeeded; on any failure the temporary is removed and caspflow::IoError (model/errors.hpp) is thrown with the

@@ -1,5 +1,6 @@
 #include "outputs/run_output.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -42,6 +43,38 @@ Years years_of(const solvers::RunResult& run) {
 }
 
 Attr s(const char* n, std::string v) { return Attr{n, std::move(v)}; }
+
+/// A CF flag meaning for a label: CF allows only letters, digits and `_ - . + @` in a flag meaning, so every
+/// other byte becomes '_' (the label coordinate keeps the exact text).
+std::string flag_word(const std::string& label) {
+  std::string w;
+  for (const char ch : label) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '-' || c == '.' || c == '+' || c == '@';
+    w += ok ? ch : '_';
+  }
+  return w.empty() ? std::string("_") : w;
+}
+
+/// CF `flag_values` 0..n-1 and `flag_meanings` for an int32 index into a label axis (one word per label, made
+/// unique with a `_N` suffix if two labels map to the same word).
+void add_index_flags(Variable& v, const std::vector<std::string>& labels) {
+  if (labels.empty()) return;
+  std::vector<int32_t> values;
+  std::vector<std::string> words;
+  std::string meanings;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    std::string w = flag_word(labels[i]);
+    const std::string base = w;
+    for (int k = 2; std::find(words.begin(), words.end(), w) != words.end(); ++k) w = base + "_" + std::to_string(k);
+    words.push_back(w);
+    values.push_back(static_cast<int32_t>(i));
+    meanings += (i ? " " : "") + w;
+  }
+  v.attrs.push_back(Attr{"flag_values", values});
+  v.attrs.push_back(s("flag_meanings", meanings));
+}
 
 }  // namespace
 
@@ -99,8 +132,12 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   for (Variable* v : {&sup, &shut, &sink}) v->attrs.push_back(s("cell_methods", mean_day));
   Variable lim = var("limit", {"time", "shipper"}, "1", "index into `constraint` of what limited the shipper at mid-day");
   lim.is_int = true;
-  lim.attrs.push_back(s("comment", "constraint labels: 'supply' = nothing bound (all supply moved); 'capacity:LEG'; "
-                                   "'storage_full:NODE'; 'ceiling:SHIPPER/ROUTE'; 'no_route'"));
+  add_index_flags(lim, run.constraint_labels);
+  lim.attrs.push_back(s("comment", "constraint[limit] is the label (flag_meanings: the same labels with characters CF "
+                                   "does not allow in a flag meaning replaced by '_'): 'supply' = nothing bound (all "
+                                   "supply moved); 'capacity:LEG'; 'storage_full:NODE' (or 'storage_full:NODE/GRADE' for "
+                                   "segregated tanks); 'quality:LEG'; 'ceiling:SHIPPER/ROUTE'; 'no_route'; see "
+                                   "docs/output-format.md"));
 
   for (size_t d = 0; d < ND; ++d) {
     for (size_t l = 0; l < NL; ++l) {
@@ -151,8 +188,11 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
     for (size_t s2 = 0; s2 < NS; ++s2) tr0.data.push_back(Y(0, L.transit + static_cast<int>(l * NS + s2)) / kT);
   Variable kz = var("kazakh", {"shipper"}, "1", "1 if the shipper's crude is counted as Kazakh");
   kz.is_int = true;
+  kz.attrs.push_back(Attr{"flag_values", std::vector<int32_t>{0, 1}});
+  kz.attrs.push_back(s("flag_meanings", "not_kazakh kazakh"));
   Variable gos = var("grade_of_shipper", {"shipper"}, "1", "index into `grade` of the shipper's crude");
   gos.is_int = true;
+  add_index_flags(gos, grade.labels);
   Variable dens = var("grade_density", {"grade"}, "kg m-3", "density at 15 degC");
   Variable sul = var("grade_sulphur", {"grade"}, "1", "sulphur mass fraction");
   for (const auto& g : sc.grades) {
@@ -259,7 +299,10 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
     }
   // Blend entering each leg (daily means) and the quality allowance.
   Variable in_s = var("inflow_sulphur", {"time", "leg"}, "1", "sulphur mass fraction of the blend entering the leg (daily mean flows)");
-  Variable in_a = var("inflow_api", {"time", "leg"}, "degree_API", "API gravity of the blend entering the leg (daily mean flows)");
+  // API gravity is dimensionless (degrees API are not a UDUNITS unit): units "1", the definition in the comment.
+  Variable in_a = var("inflow_api", {"time", "leg"}, "1", "API gravity (degrees API) of the blend entering the leg (daily mean flows)");
+  in_a.attrs.push_back(s("comment", "API gravity = 141.5 / SG - 131.5, SG = density at 15 degC / 999.016 kg m-3 "
+                                    "(water at 60 degF); a dimensionless number (e.g. 45 for a light crude)"));
   Variable qa = var("quality_allowance", {"time", "leg", "shipper"}, "t/d",
                     "most the shipper could send into the leg under its quality limits given the others' flows, at mid-day "
                     "(NaN: its crude meets the limits, or the leg has none)");
@@ -303,6 +346,7 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
                       "index into `hydraulic_constraint` of what limits the pipeline's capacity at mid-day");
     hb.is_int = true;
     hb.idata = run.hydraulic_binding;
+    add_index_flags(hb, run.binding_labels);
     for (auto* v : {&ps, &pd, &pw}) ds.variables.push_back(*v);
     ds.variables.push_back(hb);
   }
@@ -322,7 +366,7 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   for (const auto& [path, text] : sc.input_texts) input_hashes += sha256_hex(text) + "  " + path + "\n";
   ds.attrs = {s("title", sc.title.empty() ? std::string("caspflow run") : sc.title),
               s("source", "caspflow"),
-              s("format_version", "1.0"),
+              s("format_version", "1.1"),  // 1.1: NC_CHAR attributes, int32 without _FillValue, flags (issue 8 item 5)
               s("caspflow_version", kVersion),
               s("git_commit", kGitCommit),
               s("scenario_file", sc.file),

@@ -293,6 +293,9 @@ int main(int argc, char** argv) {
           "mass leaving each leg per year"),
       var("conservation_residual", {"shipper"}, residual, "1", "relative mass-balance residual over the run"),
   };
+  // CF: annual totals are sums over each year's bounds (year_bnds), as in outputs/run_output.cpp.
+  for (auto& v : ds.variables)
+    if (v.name.rfind("annual_", 0) == 0) v.attrs.push_back(text("cell_methods", "year: sum"));
   try {
     write_dataset(ds, out);
   } catch (const caspflow::IoError& e) {

@@ -32,7 +32,8 @@ Dataset make_generic() {
   Dataset ds;
   ds.attrs = {{"title", std::string("writer test: Türkiye, Azərbaycan, Қазақстан")},
               {"answer", 42LL},
-              {"pi", 3.141592653589793}};
+              {"pi", 3.141592653589793},
+              {"empty_note", std::string()}};
   TimeAxis time{"time", "2025-01-01", {}, "start of day", {}};
   for (int d = 0; d < kDays; ++d) time.days.push_back(d);
   // Years: Jan 1 2025 (day 0) and Jan 1 2026 (day 365: 2025 is not a leap year); bounds clipped at day 400.
@@ -50,9 +51,14 @@ Dataset make_generic() {
   for (int d = 0; d < kDays; ++d)
     for (int n = 0; n < 4; ++n) inv.data.push_back(-1.5 * n + 1e6 + d);
   Variable limit{"limit", {"time", "leg"}, {}, {}, true, {{"units", std::string("1")},
-                                                          {"long_name", std::string("binding constraint index")}}};
+                                                          {"long_name", std::string("binding constraint index")},
+                                                          {"flag_values", std::vector<int32_t>{-1, 0, 1, 2, 3}},
+                                                          {"flag_meanings", std::string("none a b c d")}}};
   for (int d = 0; d < kDays; ++d)
     for (int l = 0; l < 3; ++l) limit.idata.push_back((d + l) % 5 - 1);
+  // An int32 variable that can have missing values: `_FillValue` = kIntFill only on request (int_fill).
+  Variable code{"code", {"leg"}, {}, {7, kIntFill, 9}, true, {{"units", std::string("1")},
+                                                             {"long_name", std::string("code, one missing")}}, true};
   Variable annual{"annual_flow", {"year", "leg"}, {}, {}, false, {{"units", std::string("t")},
                                                                   {"long_name", std::string("annual flow")},
                                                                   {"cell_methods", std::string("year: sum")}}};
@@ -61,24 +67,32 @@ Dataset make_generic() {
   Variable scalar{"residual", {}, {1.25e-12}, {}, false, {{"units", std::string("1")},
                                                           {"long_name", std::string("a scalar")},
                                                           {"count", 7LL}}};
-  ds.variables = {flow, inv, limit, annual, scalar};
+  ds.variables = {flow, inv, limit, code, annual, scalar};
   return ds;
 }
 
 // --- small readers (they return plain values; failures show up as CHECK failures) ---------------------------
+// Text attributes are fixed-length char (netCDF NC_CHAR, CF): NULLTERM, UTF-8, scalar of exactly the text's length
+// (an empty text: a null dataspace, as libnetcdf writes a zero-length NC_CHAR).
 std::string read_str_attr(hid_t obj, const char* name) {
   hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
   REQUIRE(a >= 0);
   hid_t t = H5Aget_type(a);
   CHECK(H5Tget_class(t) == H5T_STRING);
-  CHECK(H5Tis_variable_str(t) > 0);
+  CHECK(H5Tis_variable_str(t) == 0);
   CHECK(H5Tget_cset(t) == H5T_CSET_UTF8);
+  CHECK(H5Tget_strpad(t) == H5T_STR_NULLTERM);
   hid_t s = H5Aget_space(a);
-  CHECK(H5Sget_simple_extent_type(s) == H5S_SCALAR);
-  char* p = nullptr;
-  REQUIRE(H5Aread(a, t, &p) >= 0);
-  std::string out = p != nullptr ? p : "";
-  H5free_memory(p);
+  std::string out;
+  if (H5Sget_simple_extent_type(s) == H5S_NULL) {
+    CHECK(H5Tget_size(t) == 1);
+  } else {
+    CHECK(H5Sget_simple_extent_type(s) == H5S_SCALAR);
+    std::vector<char> buf(H5Tget_size(t) + 1, '\0');
+    REQUIRE(H5Aread(a, t, buf.data()) >= 0);
+    out.assign(buf.data(), H5Tget_size(t));
+    CHECK(out.find('\0') == std::string::npos);  // exactly the text, no padding
+  }
   H5Sclose(s);
   H5Tclose(t);
   H5Aclose(a);
@@ -142,6 +156,7 @@ TEST_CASE("write_dataset: generic file round-trips through the HDF5 C API") {
   CHECK(read_str_attr(f, "title") == "writer test: Türkiye, Azərbaycan, Қазақстан");
   CHECK(read_num_attr<long long>(f, "answer", H5T_NATIVE_LLONG, H5T_INTEGER) == 42);
   CHECK(read_num_attr<double>(f, "pi", H5T_NATIVE_DOUBLE, H5T_FLOAT) == 3.141592653589793);
+  CHECK(read_str_attr(f, "empty_note").empty());
 
   // time: int32, 400 days, CF attributes (recipe §1 "Store time as CF").
   hid_t time = H5Dopen2(f, "time", H5P_DEFAULT);
@@ -243,7 +258,7 @@ TEST_CASE("write_dataset: generic file round-trips through the HDF5 C API") {
   CHECK(read_str_attr(flow, "units") == "t/d");
   CHECK(read_str_attr(flow, "long_name") == "mass flow into leg");
 
-  // limit: int32 with an int32 _FillValue (netCDF's NC_FILL_INT).
+  // limit: int32 without _FillValue (no value can be missing: xarray keeps int32); flag_values an int32 array.
   hid_t limit = H5Dopen2(f, "limit", H5P_DEFAULT);
   REQUIRE(limit >= 0);
   {
@@ -251,12 +266,32 @@ TEST_CASE("write_dataset: generic file round-trips through the HDF5 C API") {
     CHECK(H5Tget_class(t) == H5T_INTEGER);
     CHECK(H5Tget_size(t) == 4);
     H5Tclose(t);
-    CHECK(read_num_attr<int>(limit, "_FillValue", H5T_NATIVE_INT, H5T_INTEGER) == -2147483647);
+    CHECK(H5Aexists(limit, "_FillValue") == 0);
+    hid_t a = H5Aopen(limit, "flag_values", H5P_DEFAULT);
+    REQUIRE(a >= 0);
+    hid_t at = H5Aget_type(a);
+    CHECK(H5Tget_class(at) == H5T_INTEGER);
+    CHECK(H5Tget_size(at) == 4);
+    hid_t as = H5Aget_space(a);
+    CHECK(H5Sget_simple_extent_npoints(as) == 5);
+    int fv[5] = {};
+    H5Aread(a, H5T_NATIVE_INT, fv);
+    CHECK(fv[0] == -1);
+    CHECK(fv[4] == 3);
+    H5Sclose(as);
+    H5Tclose(at);
+    H5Aclose(a);
+    CHECK(read_str_attr(limit, "flag_meanings") == "none a b c d");
     std::vector<int> v(kDays * 3);
     H5Dread(limit, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
     CHECK(v[0] == -1);
     CHECK(v[3 * 10 + 2] == 1);  // (10 + 2) % 5 - 1
   }
+
+  // code: int32 with int_fill: `_FillValue` = NC_FILL_INT.
+  hid_t code = H5Dopen2(f, "code", H5P_DEFAULT);
+  REQUIRE(code >= 0);
+  CHECK(read_num_attr<int>(code, "_FillValue", H5T_NATIVE_INT, H5T_INTEGER) == kIntFill);
 
   // annual_flow(year, leg): chunk of one year along the yearly axis; scalar variable has a scalar space.
   hid_t annual = H5Dopen2(f, "annual_flow", H5P_DEFAULT);
@@ -275,7 +310,7 @@ TEST_CASE("write_dataset: generic file round-trips through the HDF5 C API") {
     CHECK(read_num_attr<long long>(scalar, "count", H5T_NATIVE_LLONG, H5T_INTEGER) == 7);
   }
 
-  for (hid_t d : {time, year, bnds, nv, node, flow, leg, limit, annual, scalar}) H5Dclose(d);
+  for (hid_t d : {time, year, bnds, nv, node, flow, leg, limit, code, annual, scalar}) H5Dclose(d);
   CHECK(H5Fclose(f) >= 0);
 }
 
@@ -310,7 +345,7 @@ TEST_CASE("write_dataset: failures throw IoError and leave neither the file nor 
     }
     CHECK_FALSE(fs::exists(path));
   }
-  SUBCASE("missing units, unknown dimension, duplicate label, non-UTF-8 text, int/float mix-up") {
+  SUBCASE("missing units, unknown dimension, duplicate label, non-UTF-8 text, int/float mix-up, bad fill/array") {
     Dataset a = make_generic();
     a.variables[0].attrs.erase(a.variables[0].attrs.begin());  // drop "units"
     CHECK_THROWS_WITH_AS(write_dataset(a, (dir / "a.h5").string()), doctest::Contains("missing attribute 'units'"),
@@ -333,7 +368,15 @@ TEST_CASE("write_dataset: failures throw IoError and leave neither the file nor 
     g.time_axes[1].bounds.pop_back();
     CHECK_THROWS_WITH_AS(write_dataset(g, (dir / "g.h5").string()), doctest::Contains("1 bounds for 2 values"),
                          caspflow::IoError);
-    for (const char* n : {"a.h5", "b.h5", "c.h5", "d.h5", "e.h5", "g.h5"}) CHECK_FALSE(fs::exists(dir / n));
+    Dataset h = make_generic();
+    h.variables[0].int_fill = true;  // float64 always has its NaN fill
+    CHECK_THROWS_WITH_AS(write_dataset(h, (dir / "h.h5").string()), doctest::Contains("int_fill on a float variable"),
+                         caspflow::IoError);
+    Dataset i = make_generic();
+    i.variables[2].attrs.push_back({"flag_masks", std::vector<int32_t>{}});
+    CHECK_THROWS_WITH_AS(write_dataset(i, (dir / "i.h5").string()), doctest::Contains("empty array"),
+                         caspflow::IoError);
+    for (const char* n : {"a.h5", "b.h5", "c.h5", "d.h5", "e.h5", "g.h5", "h.h5", "i.h5"}) CHECK_FALSE(fs::exists(dir / n));
   }
   SUBCASE("a directory at the target: refused (never renamed onto), no temporary, the directory untouched") {
     // Before issue 10 this reached rename(2), which failed; now the writer refuses any target that exists and is

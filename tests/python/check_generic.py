@@ -10,7 +10,8 @@ dataset, following /work/shared/reference/hdf5-netcdf-recipe.md:
   (a full dump is what crashes on fixed-length string labels, recipe section 4);
 * netCDF4-python can open a copy in append mode and add an attribute (needs creation order tracking,
   recipe section 1 "Track creation order");
-* h5py reads text attributes as str.
+* text attributes are fixed-length char strings (netCDF NC_CHAR, as CF and NCO expect; h5py reads them as
+  UTF-8 bytes), never variable-length strings (NC_STRING).
 
 Usage: /usr/bin/python3 check_generic.py FILE [--dims NAME=LEN ...] [--label DIM=LABEL ...]
 Exit status 0 when every check passes, 1 otherwise (each failure is printed).
@@ -109,8 +110,22 @@ def main() -> int:
 
     with h5py.File(args.file, "r") as f:
         for k, v in f.attrs.items():
-            if not isinstance(v, (str, np.integer, np.floating, int, float)):
+            if isinstance(v, (bytes, np.bytes_)):
+                try:
+                    v.decode("utf-8")
+                except UnicodeDecodeError:
+                    failures.append(f"h5py: root attribute {k} is not UTF-8")
+            elif not isinstance(v, (np.integer, np.floating, int, float, h5py.Empty)):
                 failures.append(f"h5py: root attribute {k} has type {type(v).__name__}")
+
+        def no_vlen_attrs(name, obj):
+            for a in obj.attrs:
+                t = obj.attrs.get_id(a).get_type()
+                if isinstance(t, h5py.h5t.TypeStringID) and t.is_variable_str():
+                    failures.append(f"h5py: attribute {a} of {name} is a variable-length string (NC_STRING), "
+                                    f"expected fixed-length char (NC_CHAR)")
+        no_vlen_attrs("/", f)
+        f.visititems(no_vlen_attrs)
 
     if failures:
         print(f"check_generic: {args.file}: {len(failures)} problem(s):", file=sys.stderr)

@@ -10,7 +10,9 @@ What is checked (each failure is printed as "check_run_output: FAIL: ..." and th
   [Jan 1, next Jan 1) clipped to the simulation;
 * leg/node/shipper/grade/constraint are coordinates of unique str labels;
 * every schema variable is present with the schema's dimensions and units; every data variable has `units`
-  and `long_name`; limit/kazakh/grade_of_shipper are valid indices/flags;
+  and `long_name`; limit/kazakh/grade_of_shipper (and hydraulic_binding) are valid indices/flags and stay int32
+  in xarray (no `_FillValue`), with consistent CF flag_values/flag_meanings where given; annual_* variables have
+  cell_methods "year: sum"; inflow_api (when present) is dimensionless ("1", degrees API are not a UDUNITS unit);
 * root attributes title, caspflow_version, git_commit, scenario_file, scenario_text, scenario_sha256 (equal to
   SHA-256 of scenario_text encoded UTF-8), created (ISO 8601 UTC), Conventions, source, simulation_start,
   simulation_end, assumptions, conservation_residual_total;
@@ -22,7 +24,8 @@ What is checked (each failure is printed as "check_run_output: FAIL: ..." and th
 * consistency from the same law applied to each leg (entering - leaving == change of leg content), flow ==
   sum over shippers of flow_by_shipper, utilisation == flow/capacity, annual_* == sums of the daily values over
   each year's bounds (all relative to total supply, <= 1e-9);
-* the same conservation recomputed with h5py alone (no xarray, no netCDF) agrees.
+* the same conservation recomputed with h5py alone (no xarray, no netCDF) agrees; with h5py every text attribute
+  is a fixed-length char string (netCDF NC_CHAR, as CF expects), never a variable-length string (NC_STRING).
 """
 import datetime as dt
 import hashlib
@@ -65,6 +68,8 @@ ROOT_ATTRS = ("title", "caspflow_version", "git_commit", "scenario_file", "scena
               "created", "Conventions", "source", "conservation_residual_total", "simulation_start",
               "simulation_end", "assumptions")
 ONE_DAY = np.timedelta64(1, "D")
+INT_VARS = ("limit", "kazakh", "grade_of_shipper", "hydraulic_binding")  # int32 in the file and in xarray
+ANNUAL = ("annual_supply", "annual_sink_delivery", "annual_shut_in", "annual_flow", "annual_delivered")
 
 
 class Checker:
@@ -157,14 +162,37 @@ def check_xarray(path, c):
     if any(f.startswith("variable") or ": dims" in f for f in c.failures):
         return ds, None
 
-    # Index and flag variables (xarray turns int32 with a _FillValue into float; a fill would show as NaN).
+    # Index and flag variables: int32 in xarray too (no _FillValue, so nothing is masked into float64).
+    for name in INT_VARS:
+        if name not in ds:
+            continue
+        v = ds[name]
+        c.check(v.dtype == np.int32, f"{name}: xarray dtype {v.dtype}, expected int32 (no _FillValue)")
+        c.check("_FillValue" not in v.encoding and "_FillValue" not in v.attrs,
+                f"{name}: has a _FillValue ({v.encoding.get('_FillValue')}) but no value can be missing")
+        if "flag_values" in v.attrs or "flag_meanings" in v.attrs:
+            fv = np.atleast_1d(v.attrs.get("flag_values", []))
+            words = str(v.attrs.get("flag_meanings", "")).split()
+            c.check(len(fv) == len(words), f"{name}: {len(fv)} flag_values, {len(words)} flag_meanings")
+            c.check(fv.dtype == np.int32, f"{name}: flag_values dtype {fv.dtype}, expected int32")
+            c.check(set(np.unique(v.values)) <= set(fv.tolist()), f"{name}: values outside flag_values")
     lim = ds["limit"].values
     nc = ds.sizes["constraint"]
-    c.check(np.all(np.isfinite(lim)) and np.all((lim >= 0) & (lim < nc) & (lim == np.round(lim))),
-            f"limit has values outside 0..{nc - 1}")
+    c.check(np.all((lim >= 0) & (lim < nc)), f"limit has values outside 0..{nc - 1}")
     c.check(set(np.unique(ds["kazakh"].values)) <= {0, 1}, "kazakh is not 0/1")
     g = ds["grade_of_shipper"].values
     c.check(np.all((g >= 0) & (g < ds.sizes["grade"])), "grade_of_shipper outside the grade axis")
+    if "hydraulic_binding" in ds and "hydraulic_constraint" in ds.sizes:
+        hb = ds["hydraulic_binding"].values
+        c.check(np.all((hb >= 0) & (hb < ds.sizes["hydraulic_constraint"])),
+                "hydraulic_binding outside the hydraulic_constraint axis")
+    for name in ANNUAL:
+        cm = str(ds[name].attrs.get("cell_methods", ""))
+        c.check(re.search(r"(^|\s)(year|time): sum\b", cm) is not None,
+                f"{name}: cell_methods {cm!r}, expected 'year: sum' (annual totals over year_bnds)")
+    if "inflow_api" in ds:
+        c.check(ds["inflow_api"].attrs.get("units") == "1",
+                f"inflow_api: units {ds['inflow_api'].attrs.get('units')!r}, expected '1' (API gravity is dimensionless)")
 
     # Root attributes.
     for a in ROOT_ATTRS:
@@ -233,10 +261,28 @@ def check_xarray(path, c):
 def check_h5py(path, c, xr_result):
     """Same conservation from h5py alone (no xarray, no netCDF library)."""
     with h5py.File(path, "r") as f:
+        def text(obj, name):
+            """A text attribute: must be fixed-length char (NC_CHAR), returned decoded as str (None if not)."""
+            t = obj.attrs.get_id(name).get_type()
+            if not isinstance(t, h5py.h5t.TypeStringID) or t.is_variable_str():
+                return None
+            v = obj.attrs[name]
+            if isinstance(v, h5py.Empty):
+                return ""
+            return v.decode("utf-8") if isinstance(v, (bytes, np.bytes_)) else None
+
+        def walk(name, obj):
+            for a in obj.attrs:
+                t = obj.attrs.get_id(a).get_type()
+                if isinstance(t, h5py.h5t.TypeStringID) and t.is_variable_str():
+                    c.failures.append(f"h5py: attribute {a!r} of {name!r} is a variable-length string (NC_STRING), "
+                                      f"expected fixed-length char (NC_CHAR)")
+        walk("/", f)
+        f.visititems(walk)
         for a in ("title", "scenario_text", "scenario_sha256", "created"):
-            c.check(isinstance(f.attrs.get(a), str), f"h5py: root attribute {a!r} is not str")
+            c.check(isinstance(text(f, a), str), f"h5py: root attribute {a!r} is not fixed-length UTF-8 text")
         shippers = list(f["shipper"].asstr()[:])
-        units = f["time"].attrs["units"]
+        units = text(f["time"], "units") or ""
         m = re.fullmatch(r"days since (\d{4}-\d{2}-\d{2})( 00:00:00)?", units)
         c.check(m is not None, f"h5py: time units {units!r} not 'days since YYYY-MM-DD 00:00:00'")
         r = lambda n: f[n][:]  # noqa: E731

@@ -122,7 +122,7 @@ the blend could take given everyone else's flows."""),
 if "grade_sulphur" not in ds:
     print("no grade properties in this file: nothing to plot")
 else:
-  s_of_shipper = ds.grade_sulphur.values[ds.grade_of_shipper.values.astype(int)]  # mass fraction per shipper
+  s_of_shipper = ds.grade_sulphur.values[ds.grade_of_shipper.values]  # mass fraction per shipper (int32 index)
   out = ds.delivered.sel(leg=btc)  # t/d by shipper, leaving BTC at Ceyhan
   s_ceyhan = (out * xr.DataArray(s_of_shipper, dims="shipper", coords={"shipper": ds.shipper})).sum("shipper") / out.sum("shipper")
   has_allowance = "quality_allowance" in ds and bool(np.isfinite(ds.quality_allowance.sel(leg=btc, shipper=kazakh)).any())
@@ -145,7 +145,7 @@ else:
     new_markdown_cell("What limited the Kazakh shippers: days per binding constraint (`limit` indexes `constraint`)."),
     new_code_cell("""\
 import pandas as pd
-lim = ds.limit.sel(shipper=kazakh).astype(int)  # int32 in the file; xarray decodes it as float (fill value)
+lim = ds.limit.sel(shipper=kazakh)  # int32 in the file and in xarray (no _FillValue: never missing)
 counts = {str(s): pd.Series(ds.constraint.values[lim.sel(shipper=s).values]).value_counts() for s in kazakh}
 pd.DataFrame(counts).fillna(0).astype(int)"""),
 ]
