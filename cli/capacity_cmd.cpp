@@ -155,6 +155,10 @@ Subject resolve(const CommonOptions& o) {
 pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temperature_k) {
   double T = s.pipeline.temperature_k;
   if (!o.temperature.empty()) T = option_quantity("--temperature", o.temperature, inputs::Dim::Temperature);
+  // The same range as the pipeline file's `temperature` (docs/hydraulics-pipeline.md §5).
+  if (!o.temperature.empty() && !(T >= 233.15 && T <= 423.15))
+    bad_option("--temperature", "found \"" + o.temperature + "\", expected a temperature of -40 to 150 degC (233.15 to 423.15 K, "
+                                "where the ASTM D341 viscosity and API MPMS 11.1 density correlations hold)");
   *temperature_k = T;
   pl::Conditions c;
   try {
@@ -167,6 +171,8 @@ pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temp
   if (!o.viscosity.empty()) c.nu = option_quantity("--viscosity", o.viscosity, inputs::Dim::KinViscosity);
   if (!(c.rho > 0)) bad_option("--density", "expected a positive density");
   if (!(c.nu > 0)) bad_option("--viscosity", "expected a positive viscosity");
+  if (!o.viscosity.empty() && !(c.nu >= 1e-7 && c.nu <= 0.1))
+    bad_option("--viscosity", "found \"" + o.viscosity + "\", expected a kinematic viscosity of 0.1 to 100,000 cSt");
   c.dra = o.dra.empty() ? s.scenario_dra : option_fraction("--dra", o.dra);
   c.out.assign(s.pipeline.stations.size(), false);
   for (const auto& id : o.stations_out) {

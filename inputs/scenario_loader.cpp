@@ -19,6 +19,7 @@
 
 #include "inputs/input_file.hpp"
 #include "inputs/suggest.hpp"
+#include "inputs/toml_strings.hpp"
 #include "inputs/toml_prescan.hpp"
 #include "inputs/units.hpp"
 
@@ -136,6 +137,48 @@ std::string range_text(const std::string& name, const Range& r) {
   if (has_hi) return name + (r.hi_incl ? " <= " : " < ") + fmt_num(r.hi);
   return name;
 }
+
+/// Physical limits of every quantity of a dimension, checked wherever a value with a unit is read (the TOML
+/// values, series points and CSV columns): beyond them the model's correlations or the integrator break down
+/// (a capacity of 1e306 kg/s gave "CVODE h = nan", -300 degC an internal error). docs/scenario-format.md, "Ranges".
+struct DimLimit {
+  double lo, hi;
+  const char* text;  ///< "expected ..." in messages
+};
+const DimLimit* dim_limit(Dim d) {
+  static const DimLimit mass_flow{-1e6, 1e6, "a mass flow of at most 1e6 kg/s (about 31,500 Mt/yr)"};
+  static const DimLimit volume_flow{-1e3, 1e3, "a volume flow of at most 1000 m3/s (about 543 Mb/d)"};
+  static const DimLimit mass{-1e12, 1e12, "a mass of at most 1e12 kg (1,000 Mt)"};
+  static const DimLimit volume{-1e9, 1e9, "a volume of at most 1e9 m3 (about 6,290 Mbbl)"};
+  static const DimLimit length{-4e7, 4e7, "a length of at most 40,000 km"};
+  static const DimLimit time{-3.16e8, 3.16e8, "a duration of at most 10 years (3.16e8 s)"};
+  static const DimLimit speed{-51.44, 51.44, "a speed of at most 100 kn (51.4 m/s)"};
+  static const DimLimit temperature{233.15, 423.15,
+                                    "a temperature of -40 to 150 degC (233.15 to 423.15 K, where the ASTM D341 viscosity "
+                                    "and API MPMS 11.1 density correlations hold)"};
+  static const DimLimit viscosity{1e-7, 0.1, "a kinematic viscosity of 0.1 to 100,000 cSt"};
+  switch (d) {
+    case Dim::MassFlow: return &mass_flow;
+    case Dim::VolumeFlow: return &volume_flow;
+    case Dim::Mass: return &mass;
+    case Dim::Volume: return &volume;
+    case Dim::Length: return &length;
+    case Dim::Time: return &time;
+    case Dim::Speed: return &speed;
+    case Dim::Temperature: return &temperature;
+    case Dim::KinViscosity: return &viscosity;
+    default: return nullptr;
+  }
+}
+
+// Sizes (docs/scenario-format.md, "Ranges"): they bound the work per step and the memory of the run.
+constexpr std::size_t kMaxEntities = 1000;          // grades, nodes, legs, shippers, each
+constexpr std::size_t kMaxRoutes = 100;             // per shipper
+constexpr std::size_t kMaxEvents = 10000;
+constexpr double kMaxSpanDays = 200 * 365.2425;     // simulation span
+constexpr double kMaxDailyValues = 2e7;             // days x per-day state values (see daily_values)
+constexpr double kMaxFleet = 10000, kMaxBerths = 1000;
+constexpr double kMinTransit = 3600;                // tanker transit time, s
 
 // ---------------------------------------------------------------------------------------------
 // The loader
@@ -278,6 +321,8 @@ class Loader {
     }
 
     toml::table result;
+    // No control characters in any string or key (a "\u0000" title reached the HDF5 writer after the run).
+    check_control_chars(t, "", [&](const toml::node& n, const std::string& key, const std::string& msg) { problem(n, key, msg); });
     if (toml::node* ext = t.get("extends")) {
       if (!ext->is_string()) {
         problem(*ext, "extends", "found " + describe(*ext) + ", expected a string: the path of the parent scenario");
@@ -416,8 +461,18 @@ class Loader {
     return ref(*n, path + "." + key, ix, what);
   }
 
-  /// A single quantity node -> SI value and dimension. Plain numbers only for Dimensionless/Fraction.
+  /// A single quantity node -> SI value and dimension, within the physical limits of its dimension.
   std::optional<Quantity> quantity(const toml::node& n, const std::string& keypath, const std::vector<Dim>& dims) {
+    auto q = quantity_raw(n, keypath, dims);
+    if (!q) return q;
+    if (const DimLimit* lim = dim_limit(q->dim); lim && !(q->value >= lim->lo && q->value <= lim->hi)) {
+      problem(n, keypath, "found " + raw(n) + ", expected " + lim->text);
+      return std::nullopt;
+    }
+    return q;
+  }
+  /// A single quantity node -> SI value and dimension. Plain numbers only for Dimensionless/Fraction.
+  std::optional<Quantity> quantity_raw(const toml::node& n, const std::string& keypath, const std::vector<Dim>& dims) {
     auto has = [&](Dim d) { return std::find(dims.begin(), dims.end(), d) != dims.end(); };
     const bool plain_ok = has(Dim::Dimensionless) || has(Dim::Fraction);
     const Dim plain_dim = has(Dim::Dimensionless) ? Dim::Dimensionless : Dim::Fraction;
@@ -754,6 +809,11 @@ class Loader {
         ok = false;
         continue;
       }
+      if (const DimLimit* lim = dim_limit(dim); lim && !(v >= lim->lo && v <= lim->hi)) {
+        problem(vloc, keypath + ".csv", "found " + vt + " " + *unit + ", expected " + lim->text);
+        ok = false;
+        continue;
+      }
       if (!r.ok(v)) {
         problem(vloc, keypath + ".csv", "found " + vt + " " + *unit + ", expected " + range_text(name, r));
         ok = false;
@@ -889,6 +949,12 @@ class Loader {
     if (legs.empty()) problem(root, "legs", "missing section, expected at least one [legs.ID] table");
     if (shippers.empty()) problem(root, "shippers", "missing section, expected at least one [shippers.ID] table");
 
+    const std::pair<const std::vector<Entry>*, const char*> sections[] = {
+        {&grades, "grades"}, {&nodes, "nodes"}, {&legs, "legs"}, {&shippers, "shippers"}};
+    for (const auto& [v, name] : sections)
+      if (v->size() > kMaxEntities)
+        problem(*(*v)[kMaxEntities].table, std::string(name) + "." + (*v)[kMaxEntities].id,
+                "found " + std::to_string(v->size()) + " [" + name + ".ID] tables, expected at most " + std::to_string(kMaxEntities));
     for (const auto& e : grades) grade(e);
     // Pre-pass: each shipper's grade, needed to convert node stocks given in mass.
     shipper_grade_.assign(shippers.size(), -1);
@@ -902,6 +968,29 @@ class Loader {
     for (const auto& e : legs) leg(e);
     for (size_t i = 0; i < shippers.size(); ++i) shipper(shippers[i], static_cast<int>(i));
     events(root);
+    daily_values(root);
+  }
+
+  /// The run keeps the state (and a few per-leg and per-shipper quantities) of every day in memory: per day
+  /// about S x (N + 4 L + 3) + R + L doubles for S shippers, N nodes, L legs, R routes (solvers/dynamics.hpp
+  /// RunResult). Bounded by kMaxDailyValues (2e7 values, 160 MB of doubles; the run's peak memory stays below
+  /// about 1 GB).
+  void daily_values(const toml::table& root) {
+    if (!(sc_.end > sc_.start)) return;
+    double routes = 0;
+    for (const auto& sh : sc_.shippers) routes += static_cast<double>(sh.routes.size());
+    const double S = static_cast<double>(sc_.shippers.size()), N = static_cast<double>(sc_.nodes.size()),
+                 L = static_cast<double>(sc_.legs.size());
+    const double days = std::ceil((sc_.end - sc_.start + sc_.spinup) / model::kDay);  // the spin-up is simulated too
+    const double per_day = S * (N + 4 * L + 3) + routes + L;
+    if (days * per_day > kMaxDailyValues) {
+      const toml::node* sim = root.get("simulation");
+      const toml::node* end = sim && sim->as_table() ? sim->as_table()->get("end") : nullptr;
+      problem(end ? *end : static_cast<const toml::node&>(root), "simulation.end",
+              "found " + fmt_num(days) + " days x " + fmt_num(per_day) + " state values per day (" + fmt_num(S) + " shippers, " +
+                  fmt_num(N) + " nodes, " + fmt_num(L) + " legs, " + fmt_num(routes) + " routes) = " + fmt_num(days * per_day) +
+                  ", expected at most " + fmt_num(kMaxDailyValues) + " (the daily results are kept in memory): shorten the run or the network");
+    }
   }
 
   void simulation(const toml::table& root) {
@@ -926,6 +1015,10 @@ class Loader {
       problem(*t->get("end"), p + ".end",
               "found " + describe(*t->get("end")) + ", expected a last day on or after start (" +
                   model::iso_date(*s) + ")");
+    else if (s && e && (*e + model::kDay - *s) / model::kDay > kMaxSpanDays)
+      problem(*t->get("end"), p + ".end",
+              "found " + describe(*t->get("end")) + ", expected a simulation of at most 200 years (a last day before " +
+                  model::iso_date(*s + std::floor(kMaxSpanDays) * model::kDay) + ")");
     if (auto q = get_quantity(*t, p, "rtol", {Dim::Dimensionless}, Range{1e-12, 1e-3, true, true}, false))
       sc_.rtol = q->value;
     // Spin-up before `start`, not reported (docs/scenario-format.md): whole days, at most 10 years.
@@ -984,8 +1077,7 @@ class Loader {
       auto tq = quantity(*pt->get(0), kpi + "[0]", {Dim::Temperature});
       auto nq = quantity(*pt->get(1), kpi + "[1]", {Dim::KinViscosity});
       if (!tq || !nq) return;
-      if (!check_range(*pt->get(0), kpi + "[0]", tq->value, Range{0, 1000, false, true}, "temperature (K)")) return;
-      if (!check_range(*pt->get(1), kpi + "[1]", nq->value, kPositive, "viscosity")) return;
+      // Both are also within their dimension's limits (quantity()): -40..150 degC, 0.1..100,000 cSt.
       T[i] = tq->value;
       nu[i] = nq->value;
     }
@@ -1206,24 +1298,49 @@ class Loader {
     }
     if (*kind == "port") {
       lg.kind = model::LegKind::Port;
-      if (auto s = get_series(t, p, "berths", {Dim::Dimensionless}, kNonNeg, true)) lg.berths = s->s;
+      if (auto s = get_series(t, p, "berths", {Dim::Dimensionless}, Range{0, kMaxBerths, true, true}, true)) lg.berths = s->s;
       if (auto q = get_quantity(t, p, "rate", flow, kPositive, true)) {
         lg.berth_rate = q->value;
         lg.basis = basis_of(q->dim);
+        if (!lg.berths.v.empty()) {
+          const double most = *std::max_element(lg.berths.v.begin(), lg.berths.v.end()) * q->value;
+          const DimLimit* lim = dim_limit(q->dim);
+          if (lim && most > lim->hi)
+            problem(*t.get("rate"), p + ".rate", "found berths x rate = " + fmt_num(most) + (q->dim == Dim::MassFlow ? " kg/s" : " m3/s") +
+                                                   ", expected " + lim->text);
+        }
       }
       if (auto q = get_quantity(t, p, "availability", {Dim::Fraction}, kUnit, false)) lg.availability = q->value;
     }
     if (*kind == "tanker") {
       lg.kind = model::LegKind::Tanker;
-      if (auto s = get_series(t, p, "fleet", {Dim::Dimensionless}, kNonNeg, true)) lg.fleet = s->s;
+      if (auto s = get_series(t, p, "fleet", {Dim::Dimensionless}, Range{0, kMaxFleet, true, true}, true)) lg.fleet = s->s;
       if (auto q = get_quantity(t, p, "cargo", {Dim::Mass, Dim::Volume}, kPositive, true)) {
         lg.cargo = q->value;
         lg.basis = basis_of(q->dim);
       }
       if (auto q = get_quantity(t, p, "distance", {Dim::Length}, kPositive, true)) lg.distance = q->value;
       if (auto q = get_quantity(t, p, "speed", {Dim::Speed}, kPositive, true)) lg.speed = q->value;
-      if (auto q = get_quantity(t, p, "load_time", {Dim::Time}, kNonNeg, true)) lg.load_time = q->value;
-      if (auto q = get_quantity(t, p, "unload_time", {Dim::Time}, kNonNeg, true)) lg.unload_time = q->value;
+      const Range port_time{0, 365 * model::kDay, true, true};  // s: at most 365 d per call
+      if (auto q = get_quantity(t, p, "load_time", {Dim::Time}, port_time, true)) lg.load_time = q->value;
+      if (auto q = get_quantity(t, p, "unload_time", {Dim::Time}, port_time, true)) lg.unload_time = q->value;
+      // The integrator's step is at most 0.45 transit times (solvers/dynamics.cpp): a crossing of 1 m with no
+      // port time never finished. Shorter than kMinTransit is outside the model's range.
+      if (lg.distance > 0 && lg.speed > 0 && t.get("load_time") && t.get("unload_time")) {
+        const double tr = lg.transit_time();
+        if (tr < kMinTransit)
+          problem(*t.get("distance"), p + ".distance",
+                  "found a transit time load_time/2 + distance/speed + unload_time/2 of " + fmt_num(tr) +
+                      " s, expected at least 1 h (a shorter tanker crossing is outside the model's range; use a fixed leg)");
+        else if (lg.cargo > 0 && !lg.fleet.v.empty()) {
+          const double most = *std::max_element(lg.fleet.v.begin(), lg.fleet.v.end()) * lg.cargo / lg.cycle_time();
+          const bool mass = lg.basis == model::CapBasis::Mass;
+          const DimLimit* lim = dim_limit(mass ? Dim::MassFlow : Dim::VolumeFlow);
+          if (most > lim->hi)
+            problem(*t.get("cargo"), p + ".cargo", "found fleet x cargo / cycle = " + fmt_num(most) + (mass ? " kg/s" : " m3/s") +
+                                                     ", expected " + lim->text);
+        }
+      }
       if (const toml::node* w = t.get("weather")) {
         if (const toml::array* wa = w->as_array()) {
           if (wa->size() != 12) {
@@ -1283,6 +1400,9 @@ class Loader {
       problem(*rn, p + ".routes", "found " + describe(*rn) + ", expected an array of route tables [[" + p + ".routes]]");
     } else {
       const toml::array& ra = *rn->as_array();
+      if (ra.size() > kMaxRoutes)
+        problem(*ra.get(kMaxRoutes), p + ".routes[" + std::to_string(kMaxRoutes) + "]",
+                "found " + std::to_string(ra.size()) + " routes, expected at most " + std::to_string(kMaxRoutes) + " per shipper");
       std::set<std::string> route_ids;
       for (size_t i = 0; i < ra.size(); ++i) {
         auto r = route(*ra.get(i)->as_table(), p + ".routes[" + std::to_string(i) + "]", sh, rho, i);
@@ -1369,6 +1489,9 @@ class Loader {
       return;
     }
     const toml::array& a = *n->as_array();
+    if (a.size() > kMaxEvents)
+      problem(*a.get(kMaxEvents), "events[" + std::to_string(kMaxEvents) + "]",
+              "found " + std::to_string(a.size()) + " events, expected at most " + std::to_string(kMaxEvents));
     std::set<std::string> ids;
     for (size_t i = 0; i < a.size(); ++i) {
       const toml::table& t = *a.get(i)->as_table();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -25,6 +26,23 @@ constexpr double kKpaPerPsi = 6.895;     // KPAperPSI
 constexpr double kBarPerPsi = 0.0689476; // 1 psi in bar (EPANET 2.3 BAR pressure units)
 constexpr double kWattPerHp = 745.7;     // 1000 * KWperHP
 constexpr double kWaterViscosity = 1.1e-5 * kFt * kFt;  // EPANET VISCOS (1.1e-5 ft2/s) in m2/s
+
+// Accepted ranges of the [OPTIONS] and [TIMES] values (docs/hydraulics-network.md, "Limits").
+constexpr double kMinViscosity = 1e-7, kMaxViscosity = 0.1;  // kinematic, m2/s: 0.1 cSt (LPG) .. 100,000 cSt (heavy crude)
+constexpr double kMinSg = 0.3, kMaxSg = 2.0;                  // LPG/NGL .. heavy brines and slurries
+constexpr double kMaxTrials = 1e6;
+constexpr double kMaxDemandMultiplier = 1e3;
+constexpr long kMaxDuration = 3650L * 86400L;  // 10 years of 365 days, s
+constexpr long kMaxReportTimes = 100000;        // report times kept in memory
+constexpr double kMaxReportValues = 1e7;        // report times x (nodes + links): 80 MB of doubles per result
+constexpr double kMaxTime = 1e12;               // any time value, s (keeps lround far from overflow)
+constexpr std::size_t kMaxCurvePoints = 10000;
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
 
 struct Line {
   int number = 0;
@@ -183,6 +201,18 @@ class Reader {
     while (std::getline(in, raw)) {
       ++n;
       if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+      // IDs and titles end up in labels and HDF5 attributes: no control characters (a NUL would truncate them).
+      const auto bad = std::find_if(raw.begin(), raw.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\t') || u == 0x7f;
+      });
+      if (bad != raw.end()) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned>(static_cast<unsigned char>(*bad)));
+        add_problem(n, static_cast<int>(bad - raw.begin()) + 1, "",
+                    std::string("found the control character ") + hex + ", expected printable text (tabs are allowed)");
+        continue;
+      }
       std::string comment;
       auto tok = tokenize(raw, &comment);
       if (tok.empty()) continue;
@@ -238,19 +268,38 @@ class Reader {
         else problem(l, "OPTIONS.HEADLOSS", "got '" + t[1] + "', expected H-W, D-W or C-M");
       } else if (match(k, "VISCOSITY")) {
         visc = num(l, 1, "OPTIONS.VISCOSITY");
-        if (!(visc > 0)) problem(l, "OPTIONS.VISCOSITY", "must be > 0");
+        if (!(visc > 0)) problem(l, "OPTIONS.VISCOSITY", "found " + t[1] + ", expected a viscosity > 0");
+        visc_line_ = l.number;
       } else if (match(k, "SPECIFIC")) {  // SPECIFIC GRAVITY (EPANET matches the first word only)
         sg = num(l, t.size() - 1, "OPTIONS.SPECIFIC GRAVITY");
-        if (!(sg > 0)) problem(l, "OPTIONS.SPECIFIC GRAVITY", "must be > 0");
+        if (!(sg >= kMinSg && sg <= kMaxSg)) {
+          problem(l, "OPTIONS.SPECIFIC GRAVITY",
+                  "found " + t.back() + ", expected " + fmt(kMinSg) + " <= specific gravity <= " + fmt(kMaxSg) +
+                      " (liquids from LPG to heavy brines)");
+          sg = 1.0;
+        }
       } else if (match(k, "TRIALS")) {
-        net_.trials = static_cast<int>(num(l, 1, "OPTIONS.TRIALS"));
+        // A whole number in range before the cast (1e300 cast to int is undefined behaviour).
+        const double v = num(l, 1, "OPTIONS.TRIALS");
+        if (!(v >= 1 && v <= kMaxTrials) || v != std::floor(v))
+          problem(l, "OPTIONS.TRIALS", "found " + t[1] + ", expected a whole number 1 <= TRIALS <= " + fmt(kMaxTrials));
+        else
+          net_.trials = static_cast<int>(v);
       } else if (match(k, "ACCURACY")) {
-        net_.accuracy = num(l, 1, "OPTIONS.ACCURACY");
+        const double v = num(l, 1, "OPTIONS.ACCURACY");
+        if (!(v > 0 && v <= 1)) problem(l, "OPTIONS.ACCURACY", "found " + t[1] + ", expected 0 < ACCURACY <= 1");
+        else net_.accuracy = v;
       } else if (match(k, "PATTERN")) {
         need(l, 2, "OPTIONS.PATTERN", "PATTERN id");
         default_pattern_ = t[1];
       } else if (match(k, "DEMAND")) {
-        if (t.size() >= 3 && match(t[1], "MULTIPLIER")) net_.demand_multiplier = num(l, 2, "OPTIONS.DEMAND MULTIPLIER");
+        if (t.size() >= 3 && match(t[1], "MULTIPLIER")) {
+          const double v = num(l, 2, "OPTIONS.DEMAND MULTIPLIER");
+          if (!(v >= 0 && v <= kMaxDemandMultiplier))
+            problem(l, "OPTIONS.DEMAND MULTIPLIER", "found " + t[2] + ", expected 0 <= DEMAND MULTIPLIER <= " + fmt(kMaxDemandMultiplier));
+          else
+            net_.demand_multiplier = v;
+        }
         else if (t.size() >= 3 && match(t[1], "MODEL")) {
           if (match(t[2], "PDA")) problem(l, "OPTIONS.DEMAND MODEL", "pressure-driven demand (DEMAND MODEL PDA) is not supported");
         }
@@ -294,6 +343,15 @@ class Reader {
     if (visc < 0) net_.viscosity = kWaterViscosity;
     else if (visc > 1e-3) net_.viscosity = visc * kWaterViscosity;
     else net_.viscosity = us_ ? visc * kFt * kFt : visc;
+    // A physically plausible kinematic viscosity (1e200 made the friction laws degenerate and the solver spin).
+    if (visc > 0 && !(net_.viscosity >= kMinViscosity && net_.viscosity <= kMaxViscosity)) {
+      add_problem(visc_line_, 0, "OPTIONS.VISCOSITY",
+                  "found " + fmt(visc) + " (" + fmt(net_.viscosity * 1e6) + " cSt), expected a kinematic viscosity of " +
+                      fmt(kMinViscosity * 1e6) + " to " + fmt(kMaxViscosity * 1e6) + " cSt: a value > 0.001 is relative to water at 20 degC (1.0 = " +
+                      fmt(kWaterViscosity * 1e6) + " cSt, so " + fmt(kMinViscosity / kWaterViscosity) + " to " +
+                      fmt(kMaxViscosity / kWaterViscosity) + "), a smaller one is in " + (us_ ? "ft2/s" : "m2/s"));
+      net_.viscosity = kWaterViscosity;
+    }
     net_.units.flow = flow;
     net_.units.flow_to_si = qf_;
     net_.units.head_to_si = hf_;
@@ -315,6 +373,7 @@ class Reader {
       v = h * 3600.0 + m * 60.0 + sec;
       if (unit == "PM" && h < 12) v += 43200.0;
       if (unit == "AM" && h == 12) v -= 43200.0;
+      if (!(std::abs(v) <= kMaxTime)) r.fail(l, key, "found '" + s + "', expected a time of at most " + fmt(kMaxTime) + " s");
       return static_cast<long>(std::lround(v));
     }
     v = r.num(l, i, key);
@@ -325,6 +384,8 @@ class Reader {
     else if (unit == "AM") v = (v == 12 ? 0 : v) * 3600.0;
     else if (unit == "PM") v = (v == 12 ? 12 : v + 12) * 3600.0;
     else r.fail(l, key, "got time unit '" + unit + "', expected SEC, MIN, HOURS, DAYS, AM or PM");
+    if (!(std::abs(v) <= kMaxTime))
+      r.fail(l, key, "found " + s + (unit.empty() ? "" : " " + l.tok[i + 1]) + " (" + fmt(v) + " s), expected a time of at most " + fmt(kMaxTime) + " s");
     return static_cast<long>(std::lround(v));
   }
 
@@ -333,7 +394,16 @@ class Reader {
       const auto& t = l.tok;
       const std::string k = upper(t[0]);
       const std::string k2 = t.size() > 1 ? upper(t[1]) : "";
-      if (match(k, "DURATION")) net_.duration = parse_time(*this, l, 1, "TIMES.DURATION");
+      if (match(k, "DURATION")) {
+        net_.duration = parse_time(*this, l, 1, "TIMES.DURATION");
+        duration_line_ = l.number;
+        if (net_.duration < 0 || net_.duration > kMaxDuration) {
+          problem(l, "TIMES.DURATION", "found " + fmt(static_cast<double>(net_.duration) / 3600.0) +
+                                           " h, expected 0 <= DURATION <= " + fmt(kMaxDuration / 3600.0) + " h (" +
+                                           std::to_string(kMaxDuration / 86400) + " days)");
+          net_.duration = 0;
+        }
+      }
       else if (match(k, "HYDRAULIC")) net_.hyd_step = parse_time(*this, l, 2, "TIMES.HYDRAULIC TIMESTEP");
       else if (match(k, "PATTERN") && match(k2, "TIME")) net_.pattern_step = parse_time(*this, l, 2, "TIMES.PATTERN TIMESTEP");
       else if (match(k, "PATTERN") && match(k2, "START")) net_.pattern_start = parse_time(*this, l, 2, "TIMES.PATTERN START");
@@ -343,6 +413,18 @@ class Reader {
       else if (match(k, "QUALITY") || match(k, "RULE") || match(k, "STATISTIC")) {}
       else problem(l, "TIMES." + t[0], "unknown time option");
     }
+    // Negative starts would index patterns below 0 or step report times up from -1e12 one by one.
+    const std::pair<long*, const char*> starts[] = {{&net_.pattern_start, "TIMES.PATTERN START"},
+                                                    {&net_.report_start, "TIMES.REPORT START"},
+                                                    {&net_.start_clock, "TIMES.START CLOCKTIME"}};
+    for (const auto& [v, key] : starts)
+      if (*v < 0) {
+        for (const auto& l : sec("TIMES"))
+          if (key == std::string("TIMES.START CLOCKTIME") ? match(upper(l.tok[0]), "START")
+                                                          : l.tok.size() > 1 && match(upper(l.tok[1]), "START"))
+            problem(l, key, "found " + fmt(static_cast<double>(*v)) + " s, expected a time >= 0");
+        *v = 0;
+      }
     if (net_.hyd_step <= 0) net_.hyd_step = 3600;
     if (net_.pattern_step <= 0) net_.pattern_step = 3600;
     if (net_.report_step <= 0) net_.report_step = 3600;
@@ -374,9 +456,17 @@ class Reader {
         net_.curves.push_back({id, {}});
         curve_line_[id] = l;
       }
-      net_.curves[it->second].points.emplace_back(num(l, 1, "CURVES." + id), num(l, 2, "CURVES." + id));
+      auto& pts = net_.curves[it->second].points;
+      const double x = num(l, 1, "CURVES." + id), y = num(l, 2, "CURVES." + id);
+      // EPANET error 230: the x values of every curve must increase (each use interpolates in x).
+      if (!pts.empty() && !(x > pts.back().first))
+        problem(l, "CURVES." + id, "found x = " + fmt(x) + " after x = " + fmt(pts.back().first) +
+                                       ", expected strictly increasing x values (EPANET error 230)");
+      pts.emplace_back(x, y);
+      if (pts.size() > kMaxCurvePoints) fail(l, "CURVES." + id, "found more than " + std::to_string(kMaxCurvePoints) + " points, expected at most " + std::to_string(kMaxCurvePoints));
     }
-    // Units are applied where a curve is used (pump: flow/head; tank: level/volume; GPV: flow/head).
+    // Units are applied where a curve is used (pump: flow/head; tank: level/volume; GPV: flow/head); the
+    // number of points each use needs is checked there (a GPV or a volume curve needs >= 2).
   }
 
   int default_pattern() const {
@@ -436,6 +526,16 @@ class Reader {
       if (l.tok.size() >= 8 && l.tok[7] != "*") {
         n.volume_curve = curve_ref(l, l.tok[7], key + ".volume-curve");
         volume_curves_.insert(n.volume_curve);
+        // Level -> volume and back (tank_head inverts it): two points at least, volumes rising with the level.
+        const auto& vc = net_.curves[n.volume_curve];
+        if (vc.points.size() < 2)
+          problem(l, key + ".volume-curve", "found volume curve '" + vc.id + "' with 1 point, expected at least 2 (level, volume) points");
+        for (std::size_t i = 1; i < vc.points.size(); ++i)
+          if (!(vc.points[i].second > vc.points[i - 1].second)) {
+            problem(l, key + ".volume-curve", "found volume curve '" + vc.id + "' with volume " + fmt(vc.points[i].second) +
+                                                  " after " + fmt(vc.points[i - 1].second) + ", expected volumes that rise with the level");
+            break;
+          }
       }
       if (l.tok.size() >= 9) n.can_overflow = match(l.tok[8], "YES");
       const double A = 0.25 * M_PI * n.diameter * n.diameter;
@@ -588,6 +688,11 @@ class Reader {
       } else if (type == "GPV") {
         k.kind = LinkKind::GPV;
         const int c = curve_ref(l, l.tok[5], key + ".setting");
+        // The head loss interpolates between two points (one point read past the curve).
+        if (net_.curves[c].points.size() < 2)
+          problem(l, key + ".setting", "found head-loss curve '" + net_.curves[c].id + "' with " +
+                                           std::to_string(net_.curves[c].points.size()) +
+                                           " point, expected a GPV curve of at least 2 (flow, head loss) points");
         std::vector<std::pair<double, double>> pts;
         for (auto [x, y] : net_.curves[c].points) pts.emplace_back(Q(x), H(y));
         k.setting = static_cast<double>(net_.curves.size());
@@ -745,6 +850,68 @@ class Reader {
     for (const auto& n : net_.nodes) fixed |= n.kind != NodeKind::Junction;
     if (!net_.nodes.empty() && !fixed)
       add_problem(0, 0, "", "the network has no reservoir or tank (no fixed head): heads are undetermined");
+    if (!net_.nodes.empty() && net_.links.empty())
+      add_problem(0, 0, "", "found no links, expected at least one pipe, pump or valve ([PIPES], [PUMPS], [VALVES])");
+    connectivity(fixed);
+    report_size();
+  }
+
+  /// Every node must be reachable from a reservoir or tank through links, whatever their status (EPANET's
+  /// "unconnected node" check, error 233): otherwise its head is undetermined and the Jacobian singular.
+  void connectivity(bool fixed) {
+    if (!fixed) return;
+    const std::size_t nn = net_.nodes.size();
+    std::vector<std::vector<int>> adj(nn);
+    for (const auto& k : net_.links) {
+      adj[static_cast<std::size_t>(k.from)].push_back(k.to);
+      adj[static_cast<std::size_t>(k.to)].push_back(k.from);
+    }
+    std::vector<char> seen(nn, 0);
+    std::vector<int> todo;
+    for (std::size_t i = 0; i < nn; ++i)
+      if (net_.nodes[i].kind != NodeKind::Junction) seen[i] = 1, todo.push_back(static_cast<int>(i));
+    while (!todo.empty()) {
+      const int i = todo.back();
+      todo.pop_back();
+      for (int j : adj[static_cast<std::size_t>(i)])
+        if (!seen[static_cast<std::size_t>(j)]) seen[static_cast<std::size_t>(j)] = 1, todo.push_back(j);
+    }
+    std::vector<std::size_t> lost;
+    for (std::size_t i = 0; i < nn; ++i)
+      if (!seen[i]) lost.push_back(i);
+    if (lost.empty()) return;
+    constexpr std::size_t kShown = 20;
+    std::string names;
+    for (std::size_t k = 0; k < lost.size() && k < kShown; ++k) names += (k ? ", " : "") + net_.nodes[lost[k]].id;
+    if (lost.size() > kShown) names += " and " + std::to_string(lost.size() - kShown) + " more";
+    for (std::size_t k = 0; k < lost.size() && k < kShown; ++k) {
+      const auto& n = net_.nodes[lost[k]];
+      const char* sec = n.kind == NodeKind::Junction ? "JUNCTIONS" : n.kind == NodeKind::Tank ? "TANKS" : "RESERVOIRS";
+      InputProblem p;
+      p.loc = n.loc;
+      p.key = std::string(sec) + "." + n.id;
+      p.message = "found a node not connected to any reservoir or tank through links, expected every node to be reachable "
+                  "from a fixed-head node (its head would be undetermined; EPANET error 233); " +
+                  std::to_string(lost.size()) + " unconnected node" + (lost.size() > 1 ? "s: " : ": ") + names;
+      problems_.push_back(std::move(p));
+    }
+  }
+
+  /// The report times are kept in memory (and written to JSON or HDF5): bound them.
+  void report_size() {
+    const long rstep = net_.report_step > 0 ? net_.report_step : 3600;
+    const double times = net_.duration >= net_.report_start
+                             ? std::floor(static_cast<double>(net_.duration - net_.report_start) / static_cast<double>(rstep)) + 1.0
+                             : 0.0;
+    const double values = times * static_cast<double>(net_.nodes.size() + net_.links.size());
+    if (times > static_cast<double>(kMaxReportTimes) || values > kMaxReportValues)
+      add_problem(duration_line_, 0, "TIMES.DURATION",
+                  "found " + fmt(times) + " report times (DURATION " + fmt(static_cast<double>(net_.duration) / 3600.0) +
+                      " h from REPORT START " + fmt(static_cast<double>(net_.report_start) / 3600.0) + " h every " +
+                      fmt(static_cast<double>(rstep) / 3600.0) + " h) x " + std::to_string(net_.nodes.size() + net_.links.size()) +
+                      " nodes and links = " + fmt(values) + " values, expected at most " + std::to_string(kMaxReportTimes) +
+                      " report times and " + fmt(kMaxReportValues) +
+                      " values (results are kept in memory: at most 80 MB per quantity); raise REPORT TIMESTEP or shorten DURATION");
   }
 
   std::string name_;
@@ -761,6 +928,8 @@ class Reader {
   bool us_ = true;
   double qf_ = 1.0, hf_ = 1.0, pf_ = 1.0;
   int press_line_ = 0;
+  int visc_line_ = 0;
+  int duration_line_ = 0;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "inputs/input_file.hpp"
 #include "inputs/suggest.hpp"
+#include "inputs/toml_strings.hpp"
 #include "inputs/units.hpp"
 
 namespace caspflow::pipeline {
@@ -109,6 +110,19 @@ class Reader {
     return quantity(*n, join(path, key), dim);
   }
 
+  /// A value within [lo, hi] (the ranges of docs/hydraulics-pipeline.md §5), else a problem naming the range.
+  bool in_range(const toml::node& n, const std::string& key, double v, double lo, double hi, const std::string& range) {
+    if (v >= lo && v <= hi) return true;
+    problem(n, key, "found " + describe(n) + ", expected " + range);
+    return false;
+  }
+  std::optional<double> ranged(const toml::table& t, const std::string& path, const std::string& key, Dim dim,
+                               bool required, const toml::node& where, double lo, double hi, const std::string& range) {
+    auto v = quantity(t, path, key, dim, required, where);
+    if (v && !in_range(*t.get(key), join(path, key), *v, lo, hi, range)) return std::nullopt;
+    return v;
+  }
+
   std::optional<std::string> string(const toml::table& t, const std::string& path, const std::string& key,
                                     bool required, const toml::node& where) {
     const toml::node* n = t.get(key);
@@ -172,6 +186,17 @@ const std::vector<std::string> kStationKeys{"id", "name", "chainage", "series", 
                                             "speed", "efficiency", "max_discharge", "min_suction", "source",
                                             "assumed"};
 const std::vector<std::string> kPrsKeys{"id", "name", "chainage", "slack_from", "source", "assumed"};
+
+// Accepted ranges (docs/hydraulics-pipeline.md §5, "Ranges"). Pressures are gauge.
+constexpr double kMinT = 233.15, kMaxT = 423.15;  // -40..150 degC: ASTM D341 and API MPMS 11.1 (crude) validity
+const std::string kTRange = "a temperature of -40 to 150 degC (233.15 to 423.15 K, where the ASTM D341 viscosity and "
+                            "API MPMS 11.1 density correlations hold)";
+constexpr double kMinP = -101325.0, kMaxP = 1e8;  // gauge: absolute zero .. 1000 bar
+const std::string kPRange = "a gauge pressure of -1.01325 to 1000 bar";
+constexpr double kMaxLength = 1e7;               // 10,000 km
+constexpr double kMaxDiameter = 5.0;             // m
+constexpr double kMaxRoughness = 0.01;           // 10 mm
+constexpr double kMinElevation = -1000.0, kMaxElevation = 9000.0;
 
 std::string item_path(const std::string& array, std::size_t i, const toml::table& t) {
   if (auto id = t.get_as<std::string>("id")) return array + "[" + id->get() + "]";
@@ -241,13 +266,13 @@ Pipeline build(const toml::table& root, Reader& r) {
   p.name = r.string(root, "", "name", false, root).value_or(p.id);
   (void)r.string(root, "", "calibration", false, root);
   r.provenance(root, "", p.assumptions);
-  if (auto v = r.quantity(root, "", "temperature", Dim::Temperature, false, root)) p.temperature_k = *v;
-  if (auto v = r.quantity(root, "", "inlet_pressure", Dim::Pressure, false, root)) p.inlet_pressure_pa = *v;
-  if (auto v = r.quantity(root, "", "delivery_pressure", Dim::Pressure, false, root)) p.delivery_pressure_pa = *v;
-  if (auto v = r.quantity(root, "", "vapour_pressure", Dim::Pressure, false, root)) p.vapour_pressure_pa = *v;
-  if (auto v = r.quantity(root, "", "vapour_margin", Dim::Pressure, false, root)) p.vapour_margin_pa = *v;
-  const std::optional<double> maop = r.quantity(root, "", "maop", Dim::Pressure, false, root);
-  const double roughness = r.quantity(root, "", "roughness", Dim::Length, false, root).value_or(4.5e-5);
+  if (auto v = r.ranged(root, "", "temperature", Dim::Temperature, false, root, kMinT, kMaxT, kTRange)) p.temperature_k = *v;
+  if (auto v = r.ranged(root, "", "inlet_pressure", Dim::Pressure, false, root, kMinP, kMaxP, kPRange)) p.inlet_pressure_pa = *v;
+  if (auto v = r.ranged(root, "", "delivery_pressure", Dim::Pressure, false, root, kMinP, kMaxP, kPRange)) p.delivery_pressure_pa = *v;
+  if (auto v = r.ranged(root, "", "vapour_pressure", Dim::Pressure, false, root, kMinP, kMaxP, kPRange)) p.vapour_pressure_pa = *v;
+  if (auto v = r.ranged(root, "", "vapour_margin", Dim::Pressure, false, root, 0.0, 1e7, "a pressure of 0 to 100 bar")) p.vapour_margin_pa = *v;
+  const std::optional<double> maop = r.ranged(root, "", "maop", Dim::Pressure, false, root, 1.0, kMaxP, "a pressure above 0 and at most 1000 bar");
+  const double roughness = r.ranged(root, "", "roughness", Dim::Length, false, root, 0.0, kMaxRoughness, "a roughness of 0 to 10 mm").value_or(4.5e-5);
   if (const toml::node* hs = root.get("head_scale")) {
     if (auto v = r.quantity(*hs, "head_scale", Dim::Dimensionless)) {
       if (*v > 0.0 && *v < 10.0)
@@ -277,8 +302,8 @@ Pipeline build(const toml::table& root, Reader& r) {
       s.loc = r.loc(*t);
       s.id = r.string(*t, path, "id", false, *t).value_or("section" + std::to_string(i + 1));
       s.start_m = x;
-      auto len = r.quantity(*t, path, "length", Dim::Length, false, *t);
-      auto end = r.quantity(*t, path, "end", Dim::Length, false, *t);
+      auto len = r.ranged(*t, path, "length", Dim::Length, false, *t, -HUGE_VAL, kMaxLength, "a length of at most 10000 km");
+      auto end = r.ranged(*t, path, "end", Dim::Length, false, *t, -HUGE_VAL, kMaxLength, "a chainage of at most 10000 km");
       if (len && end) {
         r.problem(*t, path, "both 'length' and 'end' given, expected exactly one");
       } else if (len) {
@@ -292,9 +317,9 @@ Pipeline build(const toml::table& root, Reader& r) {
       } else if (!t->get("length") && !t->get("end")) {
         r.problem(*t, path, "missing 'length' (or 'end' chainage)");
       }
-      auto od = r.quantity(*t, path, "outside_diameter", Dim::Length, false, *t);
+      auto od = r.ranged(*t, path, "outside_diameter", Dim::Length, false, *t, 1e-3, kMaxDiameter, "a diameter of 1 mm to 5 m");
       auto wall = r.quantity(*t, path, "wall", Dim::Length, false, *t);
-      auto id = r.quantity(*t, path, "inside_diameter", Dim::Length, false, *t);
+      auto id = r.ranged(*t, path, "inside_diameter", Dim::Length, false, *t, 1e-3, kMaxDiameter, "a diameter of 1 mm to 5 m");
       if (id && (od || wall)) {
         r.problem(*t, path, "give either 'inside_diameter' or 'outside_diameter' + 'wall', not both");
       } else if (id) {
@@ -310,9 +335,8 @@ Pipeline build(const toml::table& root, Reader& r) {
       } else if (!t->get("inside_diameter") && !(t->get("outside_diameter") && t->get("wall"))) {
         r.problem(*t, path, "missing diameter: expected 'inside_diameter', or 'outside_diameter' and 'wall'");
       }
-      s.roughness_m = r.quantity(*t, path, "roughness", Dim::Length, false, *t).value_or(roughness);
-      if (s.roughness_m < 0.0) r.problem(*t, path + ".roughness", "expected a roughness >= 0");
-      auto sm = r.quantity(*t, path, "maop", Dim::Pressure, false, *t);
+      s.roughness_m = r.ranged(*t, path, "roughness", Dim::Length, false, *t, 0.0, kMaxRoughness, "a roughness of 0 to 10 mm").value_or(roughness);
+      auto sm = r.ranged(*t, path, "maop", Dim::Pressure, false, *t, 1.0, kMaxP, "a pressure above 0 and at most 1000 bar");
       if (sm)
         s.maop_pa = *sm;
       else if (maop)
@@ -345,6 +369,11 @@ Pipeline build(const toml::table& root, Reader& r) {
           r.problem(*q.node, "profile.points[" + std::to_string(i) + "]",
                     "chainage " + fmt_km(q.x) + " is not after the previous point's " + fmt_km((*v)[i - 1].x) +
                         ", expected strictly increasing chainages");
+        if (q.y < kMinElevation || q.y > kMaxElevation)
+          r.problem(*q.node, "profile.points[" + std::to_string(i) + "]",
+                    "found an elevation of " + std::to_string(q.y) + " m, expected -1000 to 9000 m");
+        if (q.x < 0.0 || q.x > kMaxLength)
+          r.problem(*q.node, "profile.points[" + std::to_string(i) + "]", "found chainage " + fmt_km(q.x) + ", expected 0 to 10000 km");
         p.profile.push_back({q.x, q.y, q.label});
       }
       if (!v->empty() && L > 0.0 && ((*v).front().x > 1e-6 || (*v).back().x < L - 1e-6))
@@ -404,8 +433,9 @@ Pipeline build(const toml::table& root, Reader& r) {
         auto rr = r.quantity(*t, path, "r", Dim::Dimensionless, true, *t);
         auto nn = r.quantity(*t, path, "n", Dim::Dimensionless, true, *t);
         if (h0 && rr && nn) {
-          if (*h0 <= 0.0 || *rr <= 0.0 || *nn <= 0.0)
-            r.problem(*t, path, "expected h0 > 0, r > 0 (m per (m3/s)^n), n > 0");
+          if (!(*h0 > 0.0 && *h0 <= 1e4) || !(*rr > 0.0 && *rr <= 1e12) || !(*nn > 0.0 && *nn <= 10.0))
+            r.problem(*t, path, "found h0 = " + std::to_string(*h0) + " m, r = " + std::to_string(*rr) + ", n = " + std::to_string(*nn) +
+                                    ", expected 0 < h0 <= 10000 m, 0 < r <= 1e12 (m per (m3/s)^n), 0 < n <= 10");
           st.unit = hydraulics::PumpCurve{*h0, *rr, *nn};
         }
       } else {
@@ -423,21 +453,21 @@ Pipeline build(const toml::table& root, Reader& r) {
         if (ef->is_array()) {
           if (auto v = pairs(r, *ef, path + ".efficiency", Dim::VolumeFlow, Dim::Fraction, false)) {
             for (std::size_t k = 0; k < v->size(); ++k) {
-              if ((*v)[k].y <= 0.0) r.problem(*(*v)[k].node, path + ".efficiency", "expected an efficiency > 0");
+              if (!((*v)[k].y > 0.0 && (*v)[k].y <= 1.0)) r.problem(*(*v)[k].node, path + ".efficiency", "expected an efficiency in (0, 1]");
               if (k > 0 && (*v)[k].x <= (*v)[k - 1].x)
                 r.problem(*(*v)[k].node, path + ".efficiency", "expected strictly increasing flows");
               st.efficiency.points.emplace_back((*v)[k].x, (*v)[k].y);
             }
           }
         } else if (auto v = r.quantity(*ef, path + ".efficiency", Dim::Fraction)) {
-          if (*v <= 0.0)
+          if (!(*v > 0.0 && *v <= 1.0))
             r.problem(*ef, path + ".efficiency", "found " + Reader::describe(*ef) + ", expected an efficiency in (0, 1]");
           else
             st.efficiency.constant = *v;
         }
       }
-      if (auto v = r.quantity(*t, path, "max_discharge", Dim::Pressure, false, *t)) st.max_discharge_pa = *v;
-      if (auto v = r.quantity(*t, path, "min_suction", Dim::Pressure, false, *t)) st.min_suction_pa = *v;
+      if (auto v = r.ranged(*t, path, "max_discharge", Dim::Pressure, false, *t, kMinP, kMaxP, kPRange)) st.max_discharge_pa = *v;
+      if (auto v = r.ranged(*t, path, "min_suction", Dim::Pressure, false, *t, kMinP, kMaxP, kPRange)) st.min_suction_pa = *v;
       p.stations.push_back(std::move(st));
     }
   }
@@ -491,6 +521,9 @@ Pipeline parse_pipeline(std::string_view text, const std::string& path) {
                      std::string("TOML syntax: ") + std::string(e.description()));
   }
   Reader r(path);
+  inputs::check_control_chars(root, "", [&](const toml::node& n, const std::string& key, const std::string& msg) {
+    r.problem(n, key, msg);
+  });
   Pipeline p = build(root, r);
   if (!r.problems().empty()) throw InputError(r.problems());
   return p;

@@ -1,6 +1,9 @@
 #include "solvers/hydraulics/simulation.hpp"
 
 #include <cmath>
+#include <string>
+
+#include "model/errors.hpp"
 
 namespace caspflow::solvers {
 
@@ -9,6 +12,7 @@ using namespace caspflow::hydraulics;
 namespace {
 constexpr double kFt3 = 0.3048 * 0.3048 * 0.3048;
 constexpr double kQzero = 1e-6 * kFt3;  // EPANET QZERO (1e-6 cfs)
+constexpr long kMaxHydraulicSolves = 1000000;  // per run (docs/hydraulics-network.md, "Limits")
 
 double pattern_factor(const Network& net, int pat, long period) {
   if (pat < 0) return 1.0;
@@ -155,6 +159,11 @@ SimulationResult Simulation::run(bool record) {
   long next_report = net_.report_start;
   long t = 0;
   for (;;) {
+    // Bounded: at most kMaxHydraulicSolves solves (each time step is >= 1 s, and the reader bounds DURATION).
+    if (r.hydraulic_steps >= kMaxHydraulicSolves)
+      throw SolverError("network '" + net_.source + "': extended-period simulation stopped at t = " + std::to_string(t) +
+                        " s of " + std::to_string(net_.duration) + " s after " + std::to_string(r.hydraulic_steps) +
+                        " hydraulic solves (the limit; tanks or controls force very short time steps)");
     demands(s, t);
     controls(s, t);
     const SolveStats st = solver_.solve(s, static_cast<double>(t));

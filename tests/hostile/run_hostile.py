@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Hostile command lines for caspflow's input and output paths (issue 10, items 1, 2 and 8).
+"""Hostile command lines for caspflow's input and output paths and values (issue 10, items 1-4 and 8).
 
 Usage: run_hostile.py CASPFLOW_BINARY SOURCE_DIR SCRATCH_ROOT CASE
        run_hostile.py --list
@@ -426,6 +426,200 @@ def case_csv_year_range(s):
     child = s.csv_child("y.csv")
     refused(s, ["run", child, "-o", "out.h5", "-q"],
             ["y.csv:2:1: shippers.acg.supply.csv: ", "y.csv:3:1: ", "y.csv:4:1: ", "between 1900 and 2200"])
+
+
+# ------------------------------------------------------------------------------------------------------------
+# C. Values (issue 10 item 3): every numeric input in a documented range, checked at load time (exit 2, file:line,
+# key and range named), by `check` and `run` alike; item 4: no hang.
+
+TWO_NODES = """[JUNCTIONS]
+J0 10
+J1 10 1
+[RESERVOIRS]
+R1 100
+[PIPES]
+P1 R1 J0 1000 300 100
+[OPTIONS]
+UNITS LPS
+"""
+
+
+def net1_with(s, name, option_lines=(), replace=()):
+    """Net1.inp with extra [OPTIONS] lines and (regex, replacement) edits, written as `name`."""
+    with open(s.path("Net1.inp"), encoding="utf-8") as fh:
+        text = fh.read()
+    for pat, rep in replace:
+        text, n = re.subn(pat, rep, text, flags=re.M | re.I)
+        check(n == 1, f"Net1.inp: pattern {pat!r} matched {n} times")
+    text = text.replace("[OPTIONS]\n", "[OPTIONS]\n" + "".join(l + "\n" for l in option_lines), 1)
+    s.write(name, text)
+
+
+def hydraulics_refused(s, name, parts):
+    refused(s, ["hydraulics", name], parts)
+    refused(s, ["hydraulics", name, "-o", "out.h5"], parts)
+
+
+def case_inp_gpv_one_point(s):
+    # Read past the curve (ASan heap-buffer-overflow in head_loss); Release printed numbers from memory.
+    s.write("gpv.inp", TWO_NODES + "[VALVES]\nV1 J0 J1 300 GPV C1\n[CURVES]\nC1 1 5\n[END]\n")
+    hydraulics_refused(s, "gpv.inp", ["gpv.inp:11: VALVES.V1.setting: ", "curve 'C1' with 1 point",
+                                      "at least 2 (flow, head loss) points"])
+
+
+def case_inp_curve_x_not_increasing(s):
+    s.write("c.inp", TWO_NODES + "[VALVES]\nV1 J0 J1 300 GPV C1\n[CURVES]\nC1 2 5\nC1 1 6\n[END]\n")
+    hydraulics_refused(s, "c.inp", ["c.inp:14: CURVES.C1: ", "found x = 1 after x = 2", "strictly increasing x"])
+
+
+def case_inp_volume_curve_one_point(s):
+    s.write("v.inp", TWO_NODES.replace("[PIPES]", "[TANKS]\nT1 50 5 0 10 0 0 VC\n[PIPES]\nP2 T1 J1 100 300 100") +
+            "[CURVES]\nVC 1 100\n[END]\n")
+    hydraulics_refused(s, "v.inp", ["v.inp:7: TANKS.T1.volume-curve: ", "volume curve 'VC' with 1 point",
+                                    "at least 2 (level, volume) points"])
+
+
+def case_inp_trials_1e300(s):
+    net1_with(s, "t.inp", ["TRIALS 1e300"])  # was cast to int: undefined behaviour
+    hydraulics_refused(s, "t.inp", ["t.inp:", ": OPTIONS.TRIALS: found 1e300, expected a whole number 1 <= TRIALS <= 1e+06"])
+
+
+def case_inp_accuracy_range(s):
+    net1_with(s, "a.inp", replace=[(r"^ Accuracy\s.*$", " Accuracy 0")])
+    hydraulics_refused(s, "a.inp", [": OPTIONS.ACCURACY: found 0, expected 0 < ACCURACY <= 1"])
+    net1_with(s, "b.inp", replace=[(r"^ Accuracy\s.*$", " Accuracy 2")])
+    hydraulics_refused(s, "b.inp", [": OPTIONS.ACCURACY: found 2, expected 0 < ACCURACY <= 1"])
+
+
+def case_inp_duration_1e12_hours(s):
+    # Kept every step in memory (~230 MB/s until bad_alloc).
+    net1_with(s, "d.inp", replace=[(r"^ Duration\s.*$", " Duration 1e12 HOURS")])
+    hydraulics_refused(s, "d.inp", ["d.inp:", ": TIMES.DURATION: found 1e12 HOURS", "at most 1e+12 s"])
+    net1_with(s, "e.inp", replace=[(r"^ Duration\s.*$", " Duration 100000 HOURS")])
+    hydraulics_refused(s, "e.inp", [": TIMES.DURATION: found 100000 h, expected 0 <= DURATION <= 87600 h (3650 days)"])
+
+
+def case_inp_report_times_bounded(s):
+    net1_with(s, "r.inp", replace=[(r"^ Duration\s.*$", " Duration 87000 HOURS"),
+                                   (r"^ Report Timestep\s.*$", " Report Timestep 0:10")])
+    hydraulics_refused(s, "r.inp", [": TIMES.DURATION: found 522001 report times", "at most 100000 report times"])
+
+
+def case_inp_viscosity_1e200(s):
+    # Spun the solver; a D-W network so that the viscosity matters.
+    net1_with(s, "v.inp", replace=[(r"^ Viscosity\s.*$", " Viscosity 1e200"), (r"^ Headloss\s.*$", " Headloss D-W")])
+    hydraulics_refused(s, "v.inp", [": OPTIONS.VISCOSITY: found 1e+200", "0.1 to 100000 cSt"])
+
+
+def case_inp_specific_gravity_range(s):
+    net1_with(s, "g.inp", replace=[(r"^ Specific Gravity\s.*$", " Specific Gravity 1e-9")])
+    hydraulics_refused(s, "g.inp", [": OPTIONS.SPECIFIC GRAVITY: found 1e-9, expected 0.3 <= specific gravity <= 2"])
+
+
+def case_inp_disconnected(s):
+    # Was exit 3 "linear solver setup failed"; now exit 2 naming the nodes cut off from every fixed head.
+    s.write("d.inp", TWO_NODES + "[JUNCTIONS]\nJ2 5 1\nJ3 5 0\n[PIPES]\nP2 J2 J3 100 300 100\n"
+                                 "[VALVES]\nV1 J0 J1 300 TCV 1\n[END]\n")
+    hydraulics_refused(s, "d.inp", ["d.inp:11: JUNCTIONS.J2: found a node not connected to any reservoir or tank",
+                                    "d.inp:12: JUNCTIONS.J3: ", "2 unconnected nodes: J2, J3"])
+
+
+def case_inp_no_pipes(s):
+    s.write("n.inp", "[JUNCTIONS]\nJ1 10 1\n[RESERVOIRS]\nR1 100\n[OPTIONS]\nUNITS LPS\n[END]\n")
+    hydraulics_refused(s, "n.inp", ["n.inp: found no links, expected at least one pipe, pump or valve",
+                                    "n.inp:2: JUNCTIONS.J1: found a node not connected", "1 unconnected node: J1"])
+
+
+def case_inp_control_character(s):
+    s.write("z.inp", TWO_NODES.replace("J1 10 1", "J\x001 10 1") + "[END]\n")
+    hydraulics_refused(s, "z.inp", ["z.inp:3:2: found the control character 0x00, expected printable text"])
+
+
+def run_and_check_refused(s, name, parts):
+    """`check` and `run` reject the same input, with the same message parts; run writes nothing."""
+    refused(s, ["check", name], parts)
+    refused(s, ["run", name, "-o", "out.h5", "-q"], parts)
+
+
+def case_scenario_title_nul(s):
+    # Simulated, then exit 4 (the HDF5 writer refused the title).
+    s.write("nul.toml", 'extends = "base.toml"\ntitle = "a\\u0000b"\n')
+    run_and_check_refused(s, "nul.toml", ["nul.toml:2:9: title: found a string with the control character U+0000",
+                                          "expected text without control characters"])
+
+
+def case_scenario_control_character_in_name(s):
+    s.write("c.toml", 'extends = "base.toml"\n[nodes.ceyhan]\nname = "Cey\\u001bhan"\n')
+    run_and_check_refused(s, "c.toml", ["c.toml:3:8: nodes.ceyhan.name: ", "U+001B"])
+
+
+def cold_pipeline(s, temperature):
+    with open(s.path("btc-hydraulics.toml"), encoding="utf-8") as fh:
+        text = fh.read()
+    text, n = re.subn(r'^temperature = .*$', f'temperature = "{temperature}"', text, flags=re.M)
+    check(n == 1, "btc-hydraulics.toml: no temperature line")
+    s.write("cold.toml", text)
+    with open(s.path("base.toml"), encoding="utf-8") as fh:
+        s.write("cold-base.toml", fh.read().replace('"btc-hydraulics.toml"', '"cold.toml"'))
+
+
+def case_pipeline_temperature_minus_300(s):
+    # Passed `check`, then "internal error" in run (exit 1); 0 K and 1e6 K were accepted too.
+    for temperature in ("-300 degC", "0 K", "1e6 K", "-41 degC", "151 degC"):
+        cold_pipeline(s, temperature)
+        parts = ["cold.toml:15:15: temperature: found \"" + temperature + "\"", "-40 to 150 degC"]
+        run_and_check_refused(s, "cold-base.toml", parts)
+        refused(s, ["capacity", "cold.toml"], parts)
+    cold_pipeline(s, "150 degC")  # the edge of the range is accepted
+    needs(s.run("check", "cold-base.toml", expect_rc=0), "ok: cold-base.toml")
+
+
+def case_grade_viscosity_temperature(s):
+    s.write("g.toml", 'extends = "base.toml"\n[grades.azeri]\n'
+                      'viscosity = [["0 K", "6 cSt"], ["40 degC", "3.5 cSt"]]\n')
+    run_and_check_refused(s, "g.toml", ["g.toml:3:15: grades.azeri.viscosity[0][0]: found 0 K", "-40 to 150 degC"])
+
+
+def case_capacity_1e306(s):
+    # Passed validation, then "CVODE h = nan" (exit 3).
+    s.write("cap.toml", 'extends = "base.toml"\n[legs.cpc]\ncapacity = "1e306 kg/s"\n')
+    run_and_check_refused(s, "cap.toml", ["cap.toml:3:12: legs.cpc.capacity: found 1e306 kg/s",
+                                          "expected a mass flow of at most 1e6 kg/s"])
+    s.write("vol.toml", 'extends = "base.toml"\n[legs.cpc]\ncapacity = "1e4 m3/s"\n')
+    run_and_check_refused(s, "vol.toml", ["vol.toml:3:12: legs.cpc.capacity: ", "at most 1000 m3/s"])
+
+
+def case_supply_csv_ceiling(s):
+    s.write("y.csv", "date,acg_supply\n2025-01-01,1e300\n")
+    child = s.csv_child("y.csv")
+    run_and_check_refused(s, child, ["y.csv:2: shippers.acg.supply.csv: found 1e300 Mt/yr", "at most 1e6 kg/s"])
+
+
+def case_tanker_1m_crossing(s):
+    # Never finished (the integrator's step is bounded by 0.45 transit times).
+    s.write("tk.toml", 'extends = "base.toml"\n[legs.caspian_tankers]\ndistance = "1 m"\n'
+                       'load_time = "0 h"\nunload_time = "0 h"\n')
+    run_and_check_refused(s, "tk.toml", ["tk.toml:3:12: legs.caspian_tankers.distance: found a transit time",
+                                         "expected at least 1 h"])
+
+
+def case_tanker_fleet_and_cargo_bounded(s):
+    s.write("f.toml", 'extends = "base.toml"\n[legs.caspian_tankers]\nfleet = 1e5\n')
+    run_and_check_refused(s, "f.toml", ["f.toml:3:9: legs.caspian_tankers.fleet: found 100000, expected 0 <= fleet <= 10000"])
+    s.write("c.toml", 'extends = "base.toml"\n[legs.caspian_tankers]\ncargo = "1e9 t"\n')
+    run_and_check_refused(s, "c.toml", ["c.toml:3:9: legs.caspian_tankers.cargo: found fleet x cargo / cycle",
+                                        "at most 1e6 kg/s"])
+
+
+def case_port_berths_bounded(s):
+    s.write("b.toml", 'extends = "base.toml"\n[legs.aktau_loading]\nberths = 5000\n')
+    run_and_check_refused(s, "b.toml", ["b.toml:3:10: legs.aktau_loading.berths: found 5000, expected 0 <= berths <= 1000"])
+
+
+def case_simulation_span_bounded(s):
+    s.write("l.toml", 'extends = "base.toml"\n[simulation]\nstart = 1950-01-01\nend = 2199-12-31\n')
+    run_and_check_refused(s, "l.toml", ["l.toml:4:7: simulation.end: found 2199-12-31",
+                                        "at most 200 years (a last day before 2149-12-31)"])
 
 
 CASES = {k[len("case_"):]: v for k, v in sorted(globals().items()) if k.startswith("case_")}
