@@ -86,9 +86,12 @@ void write_h5(const hydraulics::Network& net, const solvers::SimulationResult& r
   for (const auto& l : net.links) link.labels.push_back(l.id);
   ds.label_axes = {step, node, link};
   outputs::Variable time{"time", {"step"}, r.times, {}, false, {{"units", "s"}, {"long_name", "time since the start of the simulation"}}};
-  outputs::Variable head{"head", {"step", "node"}, {}, {}, false, {{"units", "m"}, {"long_name", "hydraulic head"}}};
+  // `time` is a CF auxiliary coordinate of the `step` axis (coordinates = "time"): xarray attaches it to head/flow.
+  outputs::Variable head{"head", {"step", "node"}, {}, {}, false,
+                         {{"units", "m"}, {"long_name", "hydraulic head"}, {"coordinates", "time"}}};
   outputs::Variable flow{"flow", {"step", "link"}, {}, {}, false,
-                         {{"units", "m3 s-1"}, {"long_name", "volume flow from node 1 to node 2 (0 when closed)"}}};
+                         {{"units", "m3 s-1"}, {"long_name", "volume flow from node 1 to node 2 (0 when closed)"},
+                          {"coordinates", "time"}}};
   for (std::size_t t = 0; t < r.times.size(); ++t) {
     head.data.insert(head.data.end(), r.heads[t].begin(), r.heads[t].end());
     flow.data.insert(flow.data.end(), r.flows[t].begin(), r.flows[t].end());

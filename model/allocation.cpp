@@ -391,8 +391,12 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     auto fill_phase = [&](const std::vector<int>& phase, const std::vector<double>& c, const std::vector<int>& creason) {
       const size_t P = phase.size();
       frozen.assign(P, 0);
-      for (size_t k = 0; k < P; ++k)
-        if (c[k] <= 0) { frozen[k] = 1; nreason[static_cast<size_t>(phase[k])] = creason[k]; }
+      // A cap that is zero up to round-off (e.g. the supply a better-ranked route left: supply - what it
+      // took) freezes the segment at once, for the cap's own reason.
+      for (size_t k = 0; k < P; ++k) {
+        const double s_scale = std::max(1.0, res.supply[static_cast<size_t>(segs_[static_cast<size_t>(phase[k])].shipper)]);
+        if (c[k] <= 1e-12 * s_scale) { frozen[k] = 1; nreason[static_cast<size_t>(phase[k])] = creason[k]; }
+      }
       std::fill(pscale.begin(), pscale.end(), 0.0);
       for (size_t p = 0; p < NP; ++p) {
         if (!part_active[p]) continue;
@@ -595,10 +599,16 @@ AllocResult Allocator::solve(const AllocInput& in) const {
       v += leg_in[l * NS + s] / rho(static_cast<int>(s));
     }
     double dens = v > 0 ? m / v : 0;
-    if (dens <= 0) {  // no flow: density of the first shipper routed over the leg
-      for (const auto& sg : segs_)
-        if (std::find(sg.legs.begin(), sg.legs.end(), static_cast<int>(l)) != sg.legs.end()) { dens = rho(sg.shipper); break; }
-      if (dens <= 0) dens = 850.0;
+    if (dens <= 0) {  // no flow: the mean density of the shippers routed over the leg (order-independent)
+      double sum = 0;
+      int n = 0;
+      for (size_t s = 0; s < NS; ++s) {
+        bool uses = false;
+        for (const auto& sg : segs_)
+          uses |= static_cast<size_t>(sg.shipper) == s && std::find(sg.legs.begin(), sg.legs.end(), static_cast<int>(l)) != sg.legs.end();
+        if (uses) sum += rho(static_cast<int>(s)), ++n;
+      }
+      dens = n ? sum / n : 850.0;
     }
     res.leg_capacity[l] = cap[l] * dens;
   }
@@ -623,31 +633,62 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   // Route entries and the limit of each shipper.
   res.route_entry.assign(routes_.size(), 0.0);
   for (size_t r = 0; r < routes_.size(); ++r) res.route_entry[r] = f[static_cast<size_t>(routes_[r].first_seg)];
+  // The limit of each route: its segments from upstream to downstream, the first that froze for a reason
+  // other than "all of its supply moved" names it. A full tank is the consequence of what limits the
+  // crude leaving it, so `storage_full` defers to the first such reason downstream of the tank on the same
+  // route, if there is one. A shipper's limit is that of its first route (in preference order) with one.
+  auto is_full_label = [&](int r) { return std::find(label_full_.begin(), label_full_.end(), r) != label_full_.end(); };
+  res.route_limit.assign(routes_.size(), label_supply_);
+  for (size_t r = 0; r < routes_.size(); ++r) {
+    const auto& rv = routes_[r];
+    for (int g = rv.first_seg; g < rv.first_seg + rv.nseg; ++g) {
+      const int why = reason[static_cast<size_t>(g)];
+      if (why == label_supply_) continue;
+      res.route_limit[r] = why;
+      if (is_full_label(why))
+        for (int h = g + 1; h < rv.first_seg + rv.nseg; ++h) {
+          const int rd = reason[static_cast<size_t>(h)];
+          if (rd != label_supply_ && !is_full_label(rd)) {
+            res.route_limit[r] = rd;
+            break;
+          }
+        }
+      break;
+    }
+  }
   res.limit.assign(NS, label_supply_);
   for (size_t s = 0; s < NS; ++s) {
     if (sc_.shippers[s].routes.empty()) { res.limit[s] = label_noroute_; continue; }
-    // Routes in preference order; on a route, segments from upstream to downstream: the first that froze
-    // for a reason other than "all of its supply moved" names the limit. A full tank is the consequence
-    // of what limits the crude leaving it, so `storage_full` defers to the first such reason downstream
-    // of the tank on the same route, if there is one.
-    auto is_full_label = [&](int r) { return std::find(label_full_.begin(), label_full_.end(), r) != label_full_.end(); };
-    bool found = false;
-    for (const auto& rv : routes_) {
-      if (static_cast<size_t>(rv.shipper) != s || found) continue;
-      for (int g = rv.first_seg; g < rv.first_seg + rv.nseg && !found; ++g) {
-        const int r = reason[static_cast<size_t>(g)];
-        if (r == label_supply_) continue;
-        res.limit[s] = r;
-        found = true;
-        if (is_full_label(r))
-          for (int h = g + 1; h < rv.first_seg + rv.nseg; ++h) {
-            const int rd = reason[static_cast<size_t>(h)];
-            if (rd != label_supply_ && !is_full_label(rd)) {
-              res.limit[s] = rd;
-              break;
-            }
-          }
+    for (size_t r = 0; r < routes_.size(); ++r)
+      if (static_cast<size_t>(routes_[r].shipper) == s && res.route_limit[r] != label_supply_) {
+        res.limit[s] = res.route_limit[r];
+        break;
       }
+  }
+  // What each leg is doing (docs/model.md, "What limits a leg"): its capacity row tight (and whether an
+  // outage event derates it), else one of its quality rows tight, else a segment through it held back by
+  // a full tank downstream, else not binding.
+  res.leg_state.assign(NL, LegState::NotBinding);
+  {
+    std::vector<double> use(NR, 0.0);
+    for (size_t g = 0; g < NG; ++g)
+      for (const auto& [j, a] : rows[g]) use[j] += a * f[g];
+    for (size_t l = 0; l < NL; ++l) {
+      if (std::isfinite(cap[l]) && use[l] > 0 && use[l] >= cap[l] * (1 - 1e-9)) {
+        res.leg_state[l] = leg_event_factor(static_cast<int>(l), t) < 1.0 ? LegState::CapacityOutage : LegState::Capacity;
+        continue;
+      }
+      for (size_t k = 0; k < NQ; ++k) {
+        if (static_cast<size_t>(quality_[k].leg) != l) continue;
+        const double room = quality_room(k, f);
+        if (use[NL + NP + k] > 0 && use[NL + NP + k] >= room * (1 - 1e-9)) res.leg_state[l] = LegState::Quality;
+      }
+      if (res.leg_state[l] != LegState::NotBinding) continue;
+      for (size_t g = 0; g < NG; ++g)
+        if (is_full_label(reason[g]) && std::find(segs_[g].legs.begin(), segs_[g].legs.end(), static_cast<int>(l)) != segs_[g].legs.end()) {
+          res.leg_state[l] = LegState::StorageFull;
+          break;
+        }
     }
   }
   return res;

@@ -45,6 +45,25 @@ struct AllocInput {
   const std::vector<double>* linefill_fraction = nullptr;
 };
 
+/// What a leg is doing at an instant (docs/model.md, "What limits a leg").
+enum class LegState : int {
+  NotBinding = 0,      ///< spare capacity, nothing holds its flow back
+  Capacity = 1,        ///< at its capacity
+  CapacityOutage = 2,  ///< at its capacity, which an outage event derates
+  Quality = 3,         ///< a quality limit of the leg is tight
+  StorageFull = 4,     ///< below capacity, but crude through it is held back by a full tank downstream
+};
+inline const char* leg_state_name(LegState s) {
+  switch (s) {
+    case LegState::NotBinding: return "not_binding";
+    case LegState::Capacity: return "capacity";
+    case LegState::CapacityOutage: return "capacity_outage";
+    case LegState::Quality: return "quality";
+    case LegState::StorageFull: return "storage_full";
+  }
+  return "?";
+}
+
 struct AllocResult {
   std::vector<double> leg_in;       ///< [leg * ns + s] kg/s entering the leg
   std::vector<double> leg_out;      ///< [leg * ns + s] kg/s leaving the leg's downstream end
@@ -53,7 +72,9 @@ struct AllocResult {
   std::vector<double> shut_in;      ///< [s] kg/s
   std::vector<double> supply;       ///< [s] kg/s
   std::vector<double> route_entry;  ///< [route variable] kg/s entering the route's first leg
-  std::vector<int> limit;           ///< [s] index into constraint_labels()
+  std::vector<int> limit;           ///< [s] index into constraint_labels(): the limit of its first route with one
+  std::vector<int> route_limit;     ///< [route variable] index into constraint_labels() (see route_vars())
+  std::vector<LegState> leg_state;  ///< [leg]
   /// [leg * ns + s] kg/s: the most shipper s could send into the leg under the leg's quality limits,
   /// given everyone else's flows (NaN where the shipper's crude meets the limits or there are none).
   std::vector<double> quality_allowance;

@@ -506,6 +506,29 @@ std::vector<unsigned char> build_image(const Dataset& ds, const std::map<std::st
 
 }  // namespace
 
+std::vector<Attr> index_flag_attrs(const std::vector<std::string>& labels) {
+  if (labels.empty()) return {};
+  std::vector<int32_t> values;
+  std::vector<std::string> words;
+  std::string meanings;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    std::string base;
+    for (const char ch : labels[i]) {
+      const auto c = static_cast<unsigned char>(ch);
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                      c == '-' || c == '.' || c == '+' || c == '@';
+      base += ok ? ch : '_';
+    }
+    if (base.empty()) base = "_";
+    std::string w = base;
+    for (int k = 2; std::find(words.begin(), words.end(), w) != words.end(); ++k) w = base + "_" + std::to_string(k);
+    words.push_back(w);
+    values.push_back(static_cast<int32_t>(i));
+    meanings += (i ? " " : "") + w;
+  }
+  return {Attr{"flag_values", std::move(values)}, Attr{"flag_meanings", std::move(meanings)}};
+}
+
 void write_dataset(const Dataset& ds, const std::string& path) {
   ErrorPrintingOff quiet;
   std::map<std::string, DimInfo> dims;

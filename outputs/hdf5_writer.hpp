@@ -77,6 +77,12 @@ struct Dataset {
 /// Fill value of int32 variables that can have missing values (netCDF's default NC_FILL_INT).
 inline constexpr int32_t kIntFill = -2147483647;
 
+/// CF `flag_values` (int32 0..n-1) and `flag_meanings` for an int32 variable whose value i means labels[i]
+/// (e.g. an index into a label axis). CF allows only letters, digits and `_ - . + @` in a flag meaning, so every
+/// other byte of a label becomes '_' (`capacity:btc` -> `capacity_btc`); two labels that would give the same
+/// word are kept apart with a `_2`, `_3`... suffix. Empty `labels`: no attributes.
+std::vector<Attr> index_flag_attrs(const std::vector<std::string>& labels);
+
 /// Writes `ds` to `path` as a netCDF-4-readable HDF5 file: creation order tracked, dimension scales on every
 /// dimension of every variable, vlen UTF-8 labels, fixed-length char (NC_CHAR) text attributes, CF time,
 /// _FillValue of the variable's type (float64 always, int32 only with int_fill), chunked + shuffle + deflate (chunks <= ~1 MiB; variables with a time dimension chunked

@@ -1,5 +1,7 @@
 #include "outputs/run_output.hpp"
 
+#include "outputs/limits_output.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -43,38 +45,6 @@ Years years_of(const solvers::RunResult& run) {
 }
 
 Attr s(const char* n, std::string v) { return Attr{n, std::move(v)}; }
-
-/// A CF flag meaning for a label: CF allows only letters, digits and `_ - . + @` in a flag meaning, so every
-/// other byte becomes '_' (the label coordinate keeps the exact text).
-std::string flag_word(const std::string& label) {
-  std::string w;
-  for (const char ch : label) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-' || c == '.' || c == '+' || c == '@';
-    w += ok ? ch : '_';
-  }
-  return w.empty() ? std::string("_") : w;
-}
-
-/// CF `flag_values` 0..n-1 and `flag_meanings` for an int32 index into a label axis (one word per label, made
-/// unique with a `_N` suffix if two labels map to the same word).
-void add_index_flags(Variable& v, const std::vector<std::string>& labels) {
-  if (labels.empty()) return;
-  std::vector<int32_t> values;
-  std::vector<std::string> words;
-  std::string meanings;
-  for (size_t i = 0; i < labels.size(); ++i) {
-    std::string w = flag_word(labels[i]);
-    const std::string base = w;
-    for (int k = 2; std::find(words.begin(), words.end(), w) != words.end(); ++k) w = base + "_" + std::to_string(k);
-    words.push_back(w);
-    values.push_back(static_cast<int32_t>(i));
-    meanings += (i ? " " : "") + w;
-  }
-  v.attrs.push_back(Attr{"flag_values", values});
-  v.attrs.push_back(s("flag_meanings", meanings));
-}
 
 }  // namespace
 
@@ -132,7 +102,7 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   for (Variable* v : {&sup, &shut, &sink}) v->attrs.push_back(s("cell_methods", mean_day));
   Variable lim = var("limit", {"time", "shipper"}, "1", "index into `constraint` of what limited the shipper at mid-day");
   lim.is_int = true;
-  add_index_flags(lim, run.constraint_labels);
+  for (auto& a : index_flag_attrs(run.constraint_labels)) lim.attrs.push_back(std::move(a));
   lim.attrs.push_back(s("comment", "constraint[limit] is the label (flag_meanings: the same labels with characters CF "
                                    "does not allow in a flag meaning replaced by '_'): 'supply' = nothing bound (all "
                                    "supply moved); 'capacity:LEG'; 'storage_full:NODE' (or 'storage_full:NODE/GRADE' for "
@@ -192,7 +162,7 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   kz.attrs.push_back(s("flag_meanings", "not_kazakh kazakh"));
   Variable gos = var("grade_of_shipper", {"shipper"}, "1", "index into `grade` of the shipper's crude");
   gos.is_int = true;
-  add_index_flags(gos, grade.labels);
+  for (auto& a : index_flag_attrs(grade.labels)) gos.attrs.push_back(std::move(a));
   Variable dens = var("grade_density", {"grade"}, "kg m-3", "density at 15 degC");
   Variable sul = var("grade_sulphur", {"grade"}, "1", "sulphur mass fraction");
   for (const auto& g : sc.grades) {
@@ -346,10 +316,12 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
                       "index into `hydraulic_constraint` of what limits the pipeline's capacity at mid-day");
     hb.is_int = true;
     hb.idata = run.hydraulic_binding;
-    add_index_flags(hb, run.binding_labels);
+    for (auto& a : index_flag_attrs(run.binding_labels)) hb.attrs.push_back(std::move(a));
     for (auto* v : {&ps, &pd, &pw}) ds.variables.push_back(*v);
     ds.variables.push_back(hb);
   }
+
+  add_limit_variables(ds, sc, run);
 
   // Provenance.
   const auto now = std::chrono::system_clock::now();

@@ -337,6 +337,8 @@ void drop_leading_days(RunResult& r, int days) {
   };
   trim(r.y_day, NZ);
   trim(r.limit_day, static_cast<size_t>(r.layout.ns));
+  trim(r.route_limit_day, static_cast<size_t>(r.layout.nr));
+  trim(r.leg_state_day, static_cast<size_t>(r.layout.nl));
   trim(r.quality_allowance_day, static_cast<size_t>(r.layout.nl) * static_cast<size_t>(r.layout.ns));
   trim(r.station_suction, r.station_labels.size());
   trim(r.station_discharge, r.station_labels.size());
@@ -441,6 +443,8 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
   out.constraint_labels = e.alloc.constraint_labels();
   out.y_day.assign(static_cast<size_t>(out.ndays + 1) * static_cast<size_t>(L.size), 0.0);
   out.limit_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
+  out.route_limit_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nr), 0);
+  out.leg_state_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nl), 0);
   out.quality_allowance_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nl) * NS, 0.0);
   for (int l = 0; l < L.nl; ++l)
     if (const auto* pm = e.alloc.hydraulic_model(l)) {
@@ -589,6 +593,10 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
       const double tmid = e.eval_time((next_mid + 0.5) * model::kDay);
       const auto r = e.solve_at(tmid, N_VGetArrayPointer(ytmp.get()));
       std::copy(r.limit.begin(), r.limit.end(), out.limit_day.begin() + static_cast<long>(next_mid) * L.ns);
+      std::copy(r.route_limit.begin(), r.route_limit.end(), out.route_limit_day.begin() + static_cast<long>(next_mid) * L.nr);
+      for (int l = 0; l < L.nl; ++l)
+        out.leg_state_day[static_cast<size_t>(next_mid) * static_cast<size_t>(L.nl) + static_cast<size_t>(l)] =
+            static_cast<int>(r.leg_state[static_cast<size_t>(l)]);
       std::copy(r.quality_allowance.begin(), r.quality_allowance.end(),
                 out.quality_allowance_day.begin() + static_cast<long>(next_mid) * L.nl * L.ns);
       size_t ist = 0;

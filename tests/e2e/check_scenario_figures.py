@@ -106,6 +106,18 @@ def agreement_checks(path):
 def outage_checks(path, base_path):
     ds = xr.open_dataset(path)
     base = xr.open_dataset(base_path)
+    # Limits per route and leg (issue 8 item 1): during the outage the western route of the crude CPC cannot
+    # take is limited by the Aktau port or the tankers, and CPC itself is at a derated capacity.
+    labels = np.asarray([str(x) for x in ds.constraint.values])
+    out = ds.sel(time=slice("2025-11-29", "2026-01-24"))
+    west = labels[out.route_limit.sel(route="kz_cpc/west").values]
+    # (the feed into Aktau, tengiz_aktau, binds while the Aktau tank fills, then the full tank defers to the tankers)
+    check(set(west) <= {"capacity:tengiz_aktau", "capacity:aktau_loading", "capacity:caspian_tankers"}
+          and "capacity:caspian_tankers" in set(west),
+          f"cpc-outage: the western route's limit during the outage is the way to and through Aktau or the tankers "
+          f"({sorted(set(west))})")
+    cpc_state = set(int(v) for v in out.leg_limit.sel(leg="cpc").values)
+    check(cpc_state == {2}, f"cpc-outage: CPC is at a capacity an outage derates every day of the event (leg_limit {cpc_state})")
     cap = 72.5e6 / 365.25  # t/d, route-data §9
     win = ds.flow.sel(leg="cpc", time=slice("2025-11-29", "2026-01-24"))
     check(float(win.max()) <= 0.55 * cap * (1 + 1e-9), f"cpc-outage: CPC flow during the event {float(win.max()):.0f} t/d "
@@ -127,6 +139,16 @@ def outage_checks(path, base_path):
 
 def quality_checks(path):
     ds = xr.open_dataset(path)
+    # No storage limit for a shipper nothing of which is held back (issue 8): kz_cpc's crude all moves through
+    # CPC, so on a day with no shut-in and no growing stock its limit is not `storage_full`.
+    labels = np.asarray([str(x) for x in ds.constraint.values])
+    lim = labels[ds.limit.sel(shipper="kz_cpc").values]
+    shut = ds.shut_in.sel(shipper="kz_cpc").values
+    stock = ds.inventory_by_shipper.sel(shipper="kz_cpc").sum("node").values
+    growing = np.diff(np.concatenate([[float(ds.initial_inventory_by_shipper.sel(shipper="kz_cpc").sum())], stock])) > 1e-3
+    bad = [(str(ds.time.values[i])[:10], lim[i]) for i in range(len(lim))
+           if lim[i].startswith("storage_full") and shut[i] <= 0 and not growing[i]]
+    check(not bad, f"quality-cap: no storage limit for kz_cpc on a day nothing of its is held back ({len(bad)} days{': ' + str(bad[:3]) if bad else ''})")
     cap = 0.001928  # quality-cap.toml legs.btc.max_sulphur
     s_in = ds.inflow_sulphur.sel(leg="btc").values
     check(np.nanmax(s_in) <= cap * (1 + 1e-9), f"quality-cap: blend sulphur into BTC max {np.nanmax(s_in) * 100:.5f} % <= cap 0.1928 %")

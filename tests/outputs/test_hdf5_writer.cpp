@@ -487,3 +487,14 @@ TEST_CASE("write_dataset: chunks stay <= 1 MiB; zero-length and one-day axes are
   for (hid_t d : {wide, none, one}) H5Dclose(d);
   H5Fclose(f);
 }
+
+TEST_CASE("index_flag_attrs: CF flag_values 0..n-1 and flag_meanings from labels (CF characters only, unique)") {
+  const auto a = index_flag_attrs({"supply", "capacity:btc", "capacity_btc", "", "Türkiye/Ceyhan", "a+b@c.d-e"});
+  REQUIRE(a.size() == 2);
+  CHECK(a[0].name == "flag_values");
+  CHECK(std::get<std::vector<int32_t>>(a[0].value) == std::vector<int32_t>{0, 1, 2, 3, 4, 5});
+  CHECK(a[1].name == "flag_meanings");
+  // ':' '/' and the two bytes of 'ü' become '_'; the second "capacity_btc" gets a suffix; empty -> "_".
+  CHECK(std::get<std::string>(a[1].value) == "supply capacity_btc capacity_btc_2 _ T__rkiye_Ceyhan a+b@c.d-e");
+  CHECK(index_flag_attrs({}).empty());
+}
