@@ -4,11 +4,12 @@
 generate(seed) -> TOML text.  Same seed, same text (random.Random(seed) only; no global state).
 
 Networks: 1-3 origins (some with tanks), 0-3 intermediate junctions or storage terminals, 1-2 sinks,
-2-7 legs (fixed, port, pipeline without linefill), 2-4 shippers of 1-3 grades with 1-2 routes in
-preference order, firm and interruptible (route priority overrides), annual ceilings (mass or volume),
-nominations, step series for supply and capacities, leg and node events (outages and derates), mass
-and volume units, 30-120 day horizons (a quarter of them across 1 January).  Nodes, legs, shippers
-and grades are written in a random order.
+2-7 legs (fixed, port, pipeline without linefill, tanker legs into storage or a sink with fleet series
+and monthly weather), 2-4 shippers of 1-3 grades with 1-2 routes in preference order (two routes may
+share a storage node), firm and interruptible (route priority overrides), annual ceilings (mass or
+volume), nominations, step series for supply and capacities, leg and node events (outages and
+derates), mass and volume units, 30-120 day horizons (a quarter of them across 1 January).  Nodes,
+legs, shippers and grades are written in a random order.
 """
 import datetime as dt
 import random
@@ -110,7 +111,6 @@ def _try(rng):
     adj = {}
     for lid, (a, b) in legs.items():
         adj.setdefault(a, []).append((lid, b))
-    storage_nodes = {m for m in mids if nodes[m]["kind"] == "storage"}
 
     # grades
     grades = {}
@@ -127,12 +127,8 @@ def _try(rng):
         rng.shuffle(paths)
         routes = [paths[0]]
         if len(paths) > 1 and rng.random() < 0.5:
-            st0 = {legs[l][1] for l in paths[0]} & storage_nodes
-            for p in paths[1:]:
-                # no second route through a storage node the first one uses (README: ambiguity A4)
-                if not ({legs[l][1] for l in p} & storage_nodes & st0):
-                    routes.append(p)
-                    break
+            # (two routes of one shipper may pass the same storage node: they share what arrives)
+            routes.append(paths[1])
         g = rng.choice(list(grades))
         shippers[sid] = {"origin": o, "grade": g, "rho": grades[g], "routes": routes,
                          "supply": rng.uniform(20, 150),
@@ -200,9 +196,38 @@ def _try(rng):
         blocks.append(("n", txt))
     for lid, (a, b) in legs.items():
         cap = max(through_leg[lid], 30.0) * rng.uniform(0.35, 1.3)
-        kind = rng.choices(["fixed", "port", "pipeline"], [0.7, 0.15, 0.15])[0]
+        # a tanker delays crude, so it must end its segment: only into storage or a sink
+        to_ok = nodes[b]["kind"] in ("storage", "sink")
+        kind = rng.choices(["fixed", "port", "pipeline", "tanker"], [0.6, 0.12, 0.12, 0.2 if to_ok else 0.0])[0]
         txt = f'[legs.{lid}]\nkind = "{kind}"\nfrom = "{a}"\nto = "{b}"\n'
-        if kind == "port":
+        if kind == "tanker":
+            dist = rng.uniform(40e3, 1500e3)                  # m
+            speed = rng.uniform(8, 15) * 1852 / 3600          # m/s
+            tl, tu = rng.uniform(0, 40) * 3600, rng.uniform(0, 40) * 3600
+            cycle = 2 * dist / speed + tl + tu
+            fleet = rng.randint(1, 6)
+            cargo = cap * cycle / fleet                       # kg per voyage
+            if rng.random() < 0.15:
+                d = rng.randint(1, nd - 1)
+                txt += (f'fleet = {{ interp = "step", points = [["{day(0)}", {fleet}], '
+                        f'["{day(d)}", {rng.randint(0, 7)}]] }}\n')
+            else:
+                txt += f"fleet = {fleet}\n"
+            if rng.random() < 0.5:
+                txt += f"cargo = {amount(rng, cargo, rho_avg)}\n"
+            else:
+                txt += f"cargo = {volume(rng, cargo / rho_avg)}\n"
+            txt += (f'distance = "{dist / 1852:.7g} nmi"\n' if rng.random() < 0.5 else f'distance = "{dist / 1e3:.7g} km"\n')
+            txt += (f'speed = "{speed * 3600 / 1852:.7g} kn"\n' if rng.random() < 0.5
+                    else f'speed = "{speed * 3.6:.7g} km/h"\n')
+            txt += f'load_time = "{tl / 3600:.7g} h"\n'
+            txt += (f'unload_time = "{tu / 86400:.7g} d"\n' if rng.random() < 0.5 else f'unload_time = "{tu / 3600:.7g} h"\n')
+            r = rng.random()
+            if r < 0.4:
+                txt += "weather = [" + ", ".join(f"{rng.uniform(0.5, 1.0):.4g}" for _ in range(12)) + "]\n"
+            elif r < 0.6:
+                txt += f"weather = {rng.uniform(0.5, 1.0):.4g}\n"
+        elif kind == "port":
             nb = rng.randint(1, 3)
             avail = rng.uniform(0.7, 1.0) if rng.random() < 0.5 else 1.0
             txt += f"berths = {nb}\nrate = {flow(rng, cap / nb / avail, rho_avg)}\n"
