@@ -16,6 +16,7 @@
 
 #include "cli/commands.hpp"
 #include "inputs/scenario_loader.hpp"
+#include "inputs/toml_prescan.hpp"
 #include "inputs/units.hpp"
 #include "model/hydraulics/fluid.hpp"
 #include "model/pipeline/calibrate.hpp"
@@ -92,7 +93,7 @@ double option_fraction(const std::string& option, const std::string& text) {
 
 bool is_pipeline_text(const std::string& text, const std::string& path) {
   try {
-    const toml::table t = toml::parse(text, path);
+    const toml::table t = inputs::parse_toml(text, path);  // inputs/toml_prescan.hpp
     return t.contains("sections");
   } catch (const toml::parse_error&) {
     return false;  // let the scenario loader report the syntax error with its location

@@ -72,11 +72,18 @@ std::optional<TomlPrescanProblem> toml_prescan(std::string_view s) {
           // A bare value (number, date, boolean, ...): toml++ scans it up to a value terminator, asking
           // "whitespace?" of every character on the way, even inside quotes (`a = 1x"é"`).
           expect_value = false;
-          int vcol = col;
+          int vcol = col, vpending = pending;  // the column of s[j], counted as count() does
           for (std::size_t j = i; j < s.size(); ++j) {
             const auto v = static_cast<unsigned char>(s[j]);
             if (std::string_view(" \t\n\r\v\f]},#").find(static_cast<char>(v)) != std::string_view::npos) break;
-            if (j > i && !is_continuation(v)) ++vcol;
+            if (j > i) {
+              if (is_continuation(v) && vpending > 0) {
+                --vpending;
+              } else {
+                ++vcol;
+                vpending = v >= 0xF0 ? 3 : v >= 0xE0 ? 2 : v >= 0xC0 ? 1 : 0;
+              }
+            }
             if (v >= 0x80) {
               const int keep = col;
               col = vcol;

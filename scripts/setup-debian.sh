@@ -7,6 +7,7 @@ PKGS=(
   build-essential cmake pkg-config git
   libsundials-dev libeigen3-dev libhdf5-dev hdf5-tools netcdf-bin nco udunits-bin
   libcli11-dev doctest-dev libtomlplusplus-dev libbenchmark-dev
+  clang libfuzzer-14-dev
   python3 python3-h5py python3-xarray python3-netcdf4 python3-pandas
   python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel python3-h5netcdf
 )

@@ -51,7 +51,8 @@ PumpCurve fit_pump_curve(const std::vector<std::pair<double, double>>& pts) {
   if (!(q0 > 0 && q1 > q0 && q2 > q1 && g0 > g1 && g1 > g2))
     throw std::invalid_argument("pump curve: heads must fall and flows rise along the curve");
   const double target = (g0 - g1) / (g1 - g2);
-  auto ratio = [&](double n) { return (std::pow(q1, n) - std::pow(q0, n)) / (std::pow(q2, n) - std::pow(q1, n)); };
+  // (init-captures: clang 14 cannot capture structured bindings, a C++20 feature it lacks)
+  auto ratio = [q0 = q0, q1 = q1, q2 = q2](double n) { return (std::pow(q1, n) - std::pow(q0, n)) / (std::pow(q2, n) - std::pow(q1, n)); };
   double lo = 1e-3, hi = 20.0;  // ratio() decreases with n
   if ((ratio(lo) - target) * (ratio(hi) - target) > 0)
     throw std::invalid_argument("pump curve: no exponent in (0, 20] fits the three points");
