@@ -334,7 +334,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   std::vector<double> node_in(NN * NS), node_out(NN * NS), R(NR), allowance(NP * NS), pin(NP * NS), in_prev(NP * NS);
   std::vector<char> part_active(NP);
   std::vector<double> nf(NG), used(NR), supply_left(NS), sent_from(NN * NS), cphase, pscale(NP), rate(NR), ownrate(NP * NS);
-  std::vector<int> nreason(NG), creason_phase;
+  std::vector<int> nreason(NG), creason_phase, link_up;  // link_up[k]: phase index of a live upstream segment (-1: none)
   std::vector<char> frozen;
   for (; sweep < max_sweeps; ++sweep) {
     compute_leg_flows(f);
@@ -388,12 +388,20 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     // Weighted progressive filling of one phase. Every round either freezes a segment or carries an
     // owner past its allowance at a full partition (once per owner and partition), so a phase ends in
     // at most (segments + partitions x owners + 1) rounds.
-    auto fill_phase = [&](const std::vector<int>& phase, const std::vector<double>& c, const std::vector<int>& creason) {
+    auto fill_phase = [&](const std::vector<int>& phase, std::vector<double>& c, const std::vector<int>& creason) {
       const size_t P = phase.size();
+      // A segment linked to a live upstream segment has cap = (other arrivals) + the upstream flow; the two
+      // grow at the same rate (one route, one nomination), so the cap binds only once the upstream froze.
+      std::vector<double> cbase(c);
+      auto live_cap = [&](size_t k) {
+        return link_up[k] < 0 ? c[k] : cbase[k] + nf[static_cast<size_t>(phase[static_cast<size_t>(link_up[k])])];
+      };
+      auto cap_binds = [&](size_t k) { return link_up[k] < 0 || frozen[static_cast<size_t>(link_up[k])]; };
       frozen.assign(P, 0);
       // A cap that is zero up to round-off (e.g. the supply a better-ranked route left: supply - what it
       // took) freezes the segment at once, for the cap's own reason.
       for (size_t k = 0; k < P; ++k) {
+        if (link_up[k] >= 0 && !frozen[static_cast<size_t>(link_up[k])]) continue;  // grows with its upstream
         const double s_scale = std::max(1.0, res.supply[static_cast<size_t>(segs_[static_cast<size_t>(phase[k])].shipper)]);
         if (c[k] <= 1e-12 * s_scale) { frozen[k] = 1; nreason[static_cast<size_t>(phase[k])] = creason[k]; }
       }
@@ -442,9 +450,9 @@ AllocResult Allocator::solve(const AllocInput& in) const {
           if (pr > 0) dl = std::min(dl, std::max(0.0, R[NL + p] - pused(p)) / pr);
         }
         for (size_t k = 0; k < P; ++k)
-          if (!frozen[k] && std::isfinite(c[k])) {
+          if (!frozen[k] && std::isfinite(c[k]) && cap_binds(k)) {
             const size_t g = static_cast<size_t>(phase[k]);
-            dl = std::min(dl, std::max(0.0, c[k] - nf[g]) / w[g]);
+            dl = std::min(dl, std::max(0.0, live_cap(k) - nf[g]) / w[g]);
           }
         if (!std::isfinite(dl)) {
           const auto& sg = segs_[static_cast<size_t>(phase[0])];
@@ -464,7 +472,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
         for (size_t k = 0; k < P; ++k) {
           if (frozen[k]) continue;
           const size_t g = static_cast<size_t>(phase[k]);
-          if (std::isfinite(c[k]) && nf[g] >= c[k] * (1 - 1e-13) - 1e-12) {
+          if (std::isfinite(c[k]) && cap_binds(k) && nf[g] >= live_cap(k) * (1 - 1e-13) - 1e-12) {
             frozen[k] = 1;
             nreason[g] = creason[k];
             continue;
@@ -488,6 +496,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     for (const auto& phase : phases_) {
       cphase.assign(phase.size(), 0.0);
       creason_phase.assign(phase.size(), label_supply_);
+      link_up.assign(phase.size(), -1);
       auto& c = cphase;
       auto& creason = creason_phase;
       for (size_t k = 0; k < phase.size(); ++k) {
@@ -503,8 +512,23 @@ AllocResult Allocator::solve(const AllocInput& in) const {
           } else {
             c[k] = stocked ? kInf : std::max(0.0, supply_left[s]);
           }
+        } else if (stocked || optimistic) {
+          c[k] = kInf;
         } else {
-          c[k] = stocked || optimistic ? kInf : std::max(0.0, node_in[n * NS + s] - sent_from[n * NS + s]);
+          c[k] = node_in[n * NS + s] - sent_from[n * NS + s];
+          // What arrives from the segment just upstream on the same route, when that segment is filled in
+          // this phase and ends in a leg without delay, is live: it grows with the filling (the previous
+          // sweep's value would make the two segments cap each other alternately and never settle).
+          const size_t gu = g - 1;
+          if (g > 0 && segs_[gu].routevar == sg.routevar && segs_[gu].to_node == sg.from_node && !segs_[gu].legs.empty()) {
+            const int last = segs_[gu].legs.back();
+            const auto pos = std::find(phase.begin(), phase.end(), static_cast<int>(gu));
+            if (!is_tanker(last) && !is_plug(last) && pos != phase.end() && c[k] - f[gu] >= 0) {
+              c[k] -= f[gu];  // its previous-sweep arrival, replaced by the live one
+              link_up[k] = static_cast<int>(pos - phase.begin());
+            }
+          }
+          if (link_up[k] < 0) c[k] = std::max(0.0, c[k]);
         }
       }
       fill_phase(phase, c, creason);

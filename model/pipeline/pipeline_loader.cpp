@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "inputs/toml_prescan.hpp"
 #include "inputs/input_file.hpp"
 #include "inputs/suggest.hpp"
 #include "inputs/toml_strings.hpp"
@@ -514,7 +515,7 @@ Pipeline build(const toml::table& root, Reader& r) {
 Pipeline parse_pipeline(std::string_view text, const std::string& path) {
   toml::table root;
   try {
-    root = toml::parse(text, path);
+    root = inputs::parse_toml(text, path);  // pre-scan against toml++ 3.3 UB (inputs/toml_prescan.hpp)
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
     throw InputError(SourceLoc{path, static_cast<int>(b.line), static_cast<int>(b.column)}, "",

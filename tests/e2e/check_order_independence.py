@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "oracle"))
 # with them: results agree to its accuracy, not bitwise. Daily means of quadratures agree to ~1e-10; the
 # composition leaving a plug-flow pipeline is read from the inlet history recorded at the integrator's
 # steps (linear between records), so flows downstream of BTC move by up to ~1e-9 with the step sequence.
-RTOL, ATOL = 1e-8, 1e-6
+RTOL, ATOL = 1e-8, 1e-3  # t or t/d: below 1 kg an empty stock is integration round-off
 KINDS = ("grades", "nodes", "legs", "shippers")
 HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
 
