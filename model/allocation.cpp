@@ -336,7 +336,13 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   std::vector<double> nf(NG), used(NR), supply_left(NS), sent_from(NN * NS), cphase, pscale(NP), rate(NR), ownrate(NP * NS);
   std::vector<int> nreason(NG), creason_phase, link_up;  // link_up[k]: phase index of a live upstream segment (-1: none)
   std::vector<char> frozen;
-  for (; sweep < max_sweeps; ++sweep) {
+  // The Gauss-Seidel sweeps; with `qfixed` the quality rows' room is that fixed value instead of what the
+  // previous sweep's diluting crude brings. Returns whether the flows settled.
+  const std::vector<double>* qfixed = nullptr;
+  auto run_sweeps = [&]() -> bool {
+  std::fill(f.begin(), f.end(), 0.0);
+  std::fill(reason.begin(), reason.end(), label_supply_);
+  for (sweep = 0; sweep < max_sweeps; ++sweep) {
     compute_leg_flows(f);
     // Node inflow and outflow per shipper, from the current iterate.
     std::fill(node_in.begin(), node_in.end(), 0.0);
@@ -355,7 +361,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     // the largest consistent allocation: starting from zero flows would stop at the trivial fixed point
     // where a full terminal passes nothing on because nothing leaves it.
     const bool optimistic = sweep == 0;
-    for (size_t k = 0; k < NQ; ++k) R[NL + NP + k] = optimistic ? kInf : quality_room(k, f);
+    for (size_t k = 0; k < NQ; ++k) R[NL + NP + k] = qfixed ? (*qfixed)[k] : optimistic ? kInf : quality_room(k, f);
     // Full partitions (sliding mode: the level stays exactly at the limit). The volume entering a full
     // partition may not exceed the volume leaving it. Each owner may bring in, free of charge, as much
     // as it takes out (its `allowance`: crude passing through never competes with anyone); what owners
@@ -547,9 +553,43 @@ AllocResult Allocator::solve(const AllocInput& in) const {
       diff = std::max(diff, std::abs(f[g] - fprev[g]));
       scale = std::max(scale, std::abs(f[g]));
     }
-    if (sweep > 0 && diff <= 1e-12 * scale) break;
+    if (sweep > 0 && diff <= 1e-12 * scale) return true;
   }
-  if (sweep == max_sweeps) {
+  return false;
+  };
+  bool settled = run_sweeps();
+  if (!settled && NQ > 0) {
+    // The previous-sweep quality room can alternate for ever when the offenders' load reacts more strongly
+    // than the crude making the room. The room R_k is then found as the fixed point of the decreasing map
+    // R -> room(allocation with room R) by bisection (h(R) = R - room(R) increases from h(0) <= 0), row by
+    // row; the answer is the documented one (the room equals what the crude meeting the limit brings).
+    std::vector<double> qr(NQ, 0.0);
+    auto room_at = [&](size_t k, double Rk) {
+      qr[k] = Rk;
+      qfixed = &qr;
+      if (!run_sweeps()) return std::numeric_limits<double>::quiet_NaN();
+      return quality_room(k, f);
+    };
+    for (size_t k = 0; k < NQ; ++k) qr[k] = 0.0;
+    bool ok = true;
+    for (int outer = 0; outer < (NQ == 1 ? 1 : 8) && ok; ++outer)
+      for (size_t k = 0; k < NQ && ok; ++k) {
+        double lo = 0.0, hi = room_at(k, 0.0);
+        if (!(hi >= 0)) { ok = false; break; }
+        for (int it = 0; it < 60 && hi - lo > 1e-13 * std::max(hi, 1e-12); ++it) {
+          const double mid = 0.5 * (lo + hi);
+          const double g = room_at(k, mid);
+          if (!(g == g)) { ok = false; break; }
+          (mid - g >= 0 ? hi : lo) = mid;
+        }
+        qr[k] = hi;  // the side where the offenders stay within the room
+      }
+    if (ok) {
+      qfixed = &qr;
+      settled = run_sweeps();
+    }
+  }
+  if (!settled) {
     std::ostringstream os;
     os << "allocation did not converge at " << iso_date(t) << " after " << max_sweeps
        << " storage-coupling sweeps (a cycle of full/empty storage nodes?)";
