@@ -543,6 +543,11 @@ AllocResult Allocator::solve(const AllocInput& in) const {
         const size_t s = static_cast<size_t>(sg.shipper);
         if (sg.first) supply_left[s] -= nf[static_cast<size_t>(gi)];
         sent_from[static_cast<size_t>(sg.from_node) * NS + s] += nf[static_cast<size_t>(gi)];
+        // Gauss-Seidel: later phases see what this phase delivers now (through a leg without delay), not
+        // the previous sweep's value. Fixed points are unchanged; a pass-through by one route in and
+        // another route out of a full tank no longer alternates between two sweeps.
+        if (!sg.legs.empty() && !is_tanker(sg.legs.back()) && !is_plug(sg.legs.back()))
+          node_in[static_cast<size_t>(sg.to_node) * NS + s] += nf[static_cast<size_t>(gi)] - f[static_cast<size_t>(gi)];
       }
     }
     fprev = f;

@@ -54,6 +54,7 @@ TIE = 1e-9                  # two constraints that freeze a segment at flows thi
 # diagnosis only (not the documented rule): ORACLE_ARRIVALS=previous takes the arrivals of the segments
 # of the phase being filled from the previous sweep (a Jacobi lag) instead of moving them with lambda
 ARRIVALS_LAGGED = os.environ.get("ORACLE_ARRIVALS") == "previous"
+CYCLE_ROUNDOFF = 1e-12      # a cycle of the sweeps this small (x flow scale) is round-off: settled (model.md 1e-12)
 SWEEP_TOL = 1e-14           # sweeps stop when no segment flow changes by more than this x the flow scale
 
 
@@ -138,7 +139,9 @@ class Scenario:
         self.end = as_date(sim["end"])
         self.ndays = (self.end - self.start).days + 1
         self.grades = {}
+        self.sulphur = {}
         for gid, g in doc["grades"].items():
+            self.sulphur[gid] = quantity(g.get("sulphur", 0.0))[0]   # mass fraction (docs/scenario-format.md)
             if "density" in g:
                 rho = quantity(g["density"])[0]
             else:
@@ -161,8 +164,9 @@ class Scenario:
         for lid in self.leg_ids:
             l = doc["legs"][lid]
             kind = l["kind"]
-            if any(k in l for k in ("max_sulphur", "min_api", "max_api")):
-                raise Unsupported("quality limits")
+            if any(k in l for k in ("min_api", "max_api")):
+                raise Unsupported("API quality limits")
+            max_s = quantity(l["max_sulphur"])[0] if "max_sulphur" in l else None
             if kind == "fixed" or kind == "pipeline":
                 if "linefill" in l or "hydraulics" in l:
                     raise Unsupported("delayed pipeline")
@@ -185,7 +189,7 @@ class Scenario:
                         "tau": tload / 2 + dist / speed + tunload / 2}
             else:
                 raise Unsupported(f"{kind} legs")
-            legd.update({"id": lid, "kind": kind, "from": self.nidx[l["from"]], "to": self.nidx[l["to"]]})
+            legd.update({"max_sulphur": max_s, "id": lid, "kind": kind, "from": self.nidx[l["from"]], "to": self.nidx[l["to"]]})
             self.legs.append(legd)
         self.lidx = {lid: i for i, lid in enumerate(self.leg_ids)}
         self.delayed_legs = [i for i, l in enumerate(self.legs) if l["tau"] is not None]
@@ -206,7 +210,7 @@ class Scenario:
                 nom = Series(r["nomination"]) if "nomination" in r else None
                 routes.append({"id": r.get("id", f"route{j + 1}"), "legs": [self.lidx[x] for x in r["legs"]],
                                "ceiling": ceil, "nomination": nom, "priority": r.get("priority", prio)})
-            self.shippers.append({"id": sid, "rho": rho, "supply": sup, "origin": self.nidx[s["origin"]],
+            self.shippers.append({"id": sid, "rho": rho, "sulphur": self.sulphur[s["grade"]], "supply": sup, "origin": self.nidx[s["origin"]],
                                   "priority": prio, "routes": routes})
         self.events = []
         for e in doc.get("events", []):
@@ -250,6 +254,7 @@ class Scenario:
                         g.rank = {"cap": 0, "full": 10000}
                         for p, l2 in enumerate(cur):
                             g.rank[("leg", l2)] = 1 + p
+                            g.rank[("quality", l2)] = 1000 + p
                         self.segs.append(g)
                         cur, k, frm = [], k + 1, to
                 if cur:
@@ -285,6 +290,14 @@ class Scenario:
                 if li in g.legs:
                     row.append((g.idx, 1.0 if l["basis"] == "mass" else 1.0 / self.shippers[g.s]["rho"]))
             self.leg_rows.append(row)
+        # quality rows (docs/quality.md): leg -> [(segment, a_s = S_s - S_max)] over the segments entering
+        # the leg; sum a_s f_s <= 0, the diluters (a < 0) make room for the offenders (a > 0)
+        self.qual_rows = []
+        for li, l in enumerate(self.legs):
+            if l["max_sulphur"] is None:
+                continue
+            row = [(g.idx, self.shippers[g.s]["sulphur"] - l["max_sulphur"]) for g in self.segs if li in g.legs]
+            self.qual_rows.append((li, row))
         # tanker loading -> discharge: (leg, shipper) of delayed segments
         self.delayed_pairs = sorted({(g.legs[-1], g.s) for g in self.segs if g.delayed})
 
@@ -360,7 +373,46 @@ def _room_used_up_at(lam, terms, R, eps):
     return math.inf
 
 
-def allocate(sc, inp, full, empty, ceil_hit, disch, max_sweeps=5000):
+class NotSettled(OracleError):
+    """The Gauss-Seidel sweeps cycle or do not converge."""
+
+
+def allocate(sc, inp, full, empty, ceil_hit, disch):
+    """The allocation at one instant: the sweeps with the previous-sweep quality room; when they do not
+    settle and there are quality rows, each row's room R is found instead as the fixed point of the
+    decreasing map R -> room(allocation with room R), by bisection, row by row, repeated over the rows
+    when there are several (docs/model.md "The allocation at one instant")."""
+    try:
+        return _allocate(sc, inp, full, empty, ceil_hit, disch)
+    except NotSettled:
+        if not sc.qual_rows:
+            raise
+    rows = sc.qual_rows
+    qr = {li: 0.0 for li, _ in rows}
+
+    def room_of(a, li, qrow):
+        return sum(-c * a.f[j] for j, c in qrow if c < 0)
+
+    def room_at(li, qrow, R):
+        qr[li] = R
+        return room_of(_allocate(sc, inp, full, empty, ceil_hit, disch, qfixed=dict(qr)), li, qrow)
+
+    for _ in range(1 if len(rows) == 1 else 8):
+        for li, qrow in rows:
+            lo, hi = 0.0, room_at(li, qrow, 0.0)
+            for _ in range(200):
+                if hi - lo <= 1e-13 * max(hi, 1e-12):
+                    break
+                mid = 0.5 * (lo + hi)
+                if mid - room_at(li, qrow, mid) >= 0:
+                    hi = mid
+                else:
+                    lo = mid
+            qr[li] = hi   # the side where the offenders stay within the room
+    return _allocate(sc, inp, full, empty, ceil_hit, disch, qfixed=dict(qr))
+
+
+def _allocate(sc, inp, full, empty, ceil_hit, disch, max_sweeps=5000, qfixed=None):
     """Weighted progressive filling in phases (docs/model.md "The allocation at one instant").
 
     full: set of full storage partitions (nodes); empty: set of (node, shipper) in the empty mode;
@@ -383,6 +435,7 @@ def allocate(sc, inp, full, empty, ceil_hit, disch, max_sweeps=5000):
     # full partitions that constrain segments (tanked origins have no inflow segments)
     fullP = [P for P in sorted(full) if sc.nodes[P]["kind"] != "origin"]
     prev = None
+    recent = []     # the sweeps before prev (cycle detection)
     for sweep in range(max_sweeps):
         f = [0.0] * n
         why = [None] * n
@@ -398,6 +451,13 @@ def allocate(sc, inp, full, empty, ceil_hit, disch, max_sweeps=5000):
                     allow[(P, o)] = out
                     R += max(0.0, out - inn)
                 room[P] = R
+        qrooms = sc.qual_rows
+        qrow_room = {}
+        if qfixed is not None:
+            qrow_room = dict(qfixed)
+        elif prev is not None:
+            for li, qrow in qrooms:
+                qrow_room[li] = sum(-c * prev[j] for j, c in qrow if c < 0)
         for ph in sc.phases:
             inph = sc.phase_segs[ph]
             caps = {}
@@ -463,6 +523,22 @@ def allocate(sc, inp, full, empty, ceil_hit, disch, max_sweeps=5000):
                     for j in outs:
                         if j in U:
                             cand.append((lt, j, "supply", segs[j].rank["cap"]))
+                # quality limits (docs/quality.md, docs/model.md): sum_s a_s f_s <= 0 over the segments
+                # entering the leg; the room sum_{a<0} |a| f is the diluters' flows of the previous sweep
+                # (the first sweep ignores quality limits); the offenders' flows are this sweep's
+                # (earlier phases fixed, this phase growing, later phases 0)
+                if prev is not None or qfixed is not None:
+                    for li, qrow in qrooms:
+                        offs = [(j, c) for j, c in qrow if c > 0]
+                        den = sum(c * w_of[j] for j, c in offs if j in U)
+                        if den <= 0:
+                            continue
+                        used = sum(c * f[j] for j, c in offs if j not in U)
+                        lt = max((qrow_room[li] - used) / den, lam)
+                        lab = f"quality:{sc.legs[li]['id']}"
+                        for j, c in offs:
+                            if j in U:
+                                cand.append((lt, j, lab, segs[j].rank[("quality", li)]))
                 if prev is not None:
                     for P in fullP:
                         terms, grow = [], {}
@@ -525,9 +601,24 @@ def allocate(sc, inp, full, empty, ceil_hit, disch, max_sweeps=5000):
             break
         if TRACE is not None:
             TRACE.append(list(f))
+        # an exact cycle of the sweeps (period 2..8) can never settle: say so at once
+        cycled = False
+        for k, old in enumerate(reversed(recent)):
+            if max((abs(x - y) for x, y in zip(f, old)), default=0.0) <= SWEEP_TOL * scale:
+                amp = max((abs(x - y) for x, y in zip(f, prev)), default=0.0) / scale
+                if amp <= CYCLE_ROUNDOFF:
+                    cycled = True   # a cycle of round-off: the sweeps have settled (docs/model.md: 1e-12)
+                    break
+                raise NotSettled(f"allocation sweeps cycle with period {k + 2} (sweep {sweep + 1}, "
+                                  f"amplitude {amp:.3g} of the flow scale)")
+        if cycled:
+            break
+        if prev is not None:
+            recent.append(prev)
+            del recent[:-7]
         prev = f
     else:
-        raise OracleError(f"allocation fixed point did not converge in {max_sweeps} sweeps")
+        raise NotSettled(f"allocation fixed point did not converge in {max_sweeps} sweeps")
     a = Allocation()
     a.f, a.why, a.sweeps = f, why, sweep + 1
     # shut-in (docs/model.md "Then, per shipper"; full origin partitions: the pro-rata rule)

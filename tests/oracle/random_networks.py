@@ -71,7 +71,33 @@ def _paths(adj, node, sinks, seen=()):
             yield [leg] + rest
 
 
-def _try(rng):
+def _fraction(rng, x):
+    r = rng.random()
+    if r < 0.4:
+        return f'"{x * 100:.6g} %"'
+    if r < 0.7:
+        return f'"{x * 1e6:.6g} ppm"'
+    return f"{x:.6g}"
+
+
+def _quality(qrng, grades, shippers, legs):
+    """A max_sulphur on one leg that 2+ shippers of different grades share (about 30 % of networks), or
+    None.  Uses its own random stream, so the rest of the network is what the seed gave before."""
+    cands = []
+    for lid in legs:
+        gs = {s["grade"] for s in shippers.values() if any(lid in r for r in s["routes"])}
+        if len(gs) >= 2:
+            cands.append((lid, sorted(gs)))
+    if not cands or qrng.random() >= 0.65:     # about 45 % of networks have such a leg
+        return None
+    lid, gs = qrng.choice(cands)
+    sul = {g: qrng.uniform(0.0005, 0.008) for g in grades}       # 0.05 .. 0.8 wt%
+    lo, hi = min(sul[g] for g in gs), max(sul[g] for g in gs)
+    cap = lo + (hi - lo) * qrng.uniform(0.15, 0.85)
+    return lid, cap, sul
+
+
+def _try(rng, qrng=None):
     n_orig = rng.choice([1, 2, 2, 3])
     n_mid = rng.choice([0, 1, 1, 2, 2, 3])
     n_sink = rng.choice([1, 1, 2])
@@ -157,6 +183,7 @@ def _try(rng):
             through_node[n] += s["supply"]
             users[n].add(sid)
     rho_avg = sum(grades.values()) / len(grades)
+    qual = _quality(qrng, grades, shippers, legs) if qrng is not None else None
 
     out = []
     w = out.append
@@ -174,6 +201,8 @@ def _try(rng):
             blocks.append(("g", f"[grades.{gid}]\napi = {api:.6g}\n"))
         else:
             blocks.append(("g", f'[grades.{gid}]\ndensity = "{rho:.6g} kg/m3"\n'))
+        if qual is not None:
+            blocks[-1] = ("g", blocks[-1][1] + f"sulphur = {_fraction(qrng, qual[2][gid])}\n")
     for nid, n in nodes.items():
         txt = f'[nodes.{nid}]\nkind = "{n["kind"]}"\n'
         tanked = n["kind"] == "storage" or (n["kind"] == "origin" and n.get("tank"))
@@ -243,6 +272,8 @@ def _try(rng):
             txt += f'capacity = {{ interp = "step", points = [["{day(0)}", {p1}], ["{day(d)}", {p2}]] }}\n'
         else:
             txt += f"capacity = {flow(rng, cap, rho_avg)}\n"
+        if qual is not None and qual[0] == lid:
+            txt += f"max_sulphur = {_fraction(qrng, qual[1])}\n"
         blocks.append(("l", txt))
     horizon = nd * DAY
     for sid, s in shippers.items():
@@ -293,8 +324,10 @@ def _try(rng):
 
 def generate(seed):
     rng = random.Random(seed)
+    attempt = 0
     while True:
-        t = _try(rng)
+        attempt += 1
+        t = _try(rng, random.Random(f"quality-{seed}-{attempt}"))
         if t is not None:
             return t
 
