@@ -1241,14 +1241,34 @@ class Loader {
     const std::vector<Dim> flow{Dim::MassFlow, Dim::VolumeFlow};
     auto basis_of = [](Dim d) { return d == Dim::MassFlow || d == Dim::Mass ? model::CapBasis::Mass : model::CapBasis::Volume; };
     // Quality limits on the blend entering the leg (any kind).
-    if (auto q = get_quantity(t, p, "max_sulphur", {Dim::Fraction}, Range{0.0, 1.0, false, true}, false)) lg.max_sulphur = q->value;
+    // Each a constant or a series (a policy that changes over time); max_sulphur 0 = no limit at that time.
+    if (auto s = get_series(t, p, "max_sulphur", {Dim::Fraction}, Range{0.0, 1.0, true, true}, false)) {
+      lg.max_sulphur = s->s;
+      if (s->s.v.size() == 1 && !(s->s.v[0] > 0))
+        problem(*t.get("max_sulphur"), p + ".max_sulphur", "found " + describe(*t.get("max_sulphur")) + ", expected 0 < max_sulphur <= 1 (0 only inside a series, for no limit at that time)");
+    }
     auto api_density = [](double api) { return 141.5 / (api + 131.5) * 999.016; };
-    auto min_api = get_quantity(t, p, "min_api", {Dim::Dimensionless}, Range{0, 100, true, true}, false);
-    auto max_api = get_quantity(t, p, "max_api", {Dim::Dimensionless}, Range{0, 100, true, true}, false);
-    if (min_api) lg.max_density = api_density(min_api->value);
-    if (max_api) lg.min_density = api_density(max_api->value);
-    if (min_api && max_api && min_api->value >= max_api->value)
-      problem(*t.get("max_api"), p + ".max_api", "found " + describe(*t.get("max_api")) + ", expected a value above min_api (" + describe(*t.get("min_api")) + ")");
+    auto min_api = get_series(t, p, "min_api", {Dim::Dimensionless}, Range{0, 100, true, true}, false);
+    auto max_api = get_series(t, p, "max_api", {Dim::Dimensionless}, Range{0, 100, true, true}, false);
+    if (min_api) {
+      lg.max_density = min_api->s;
+      for (double& v : lg.max_density.v) v = api_density(v);
+    }
+    if (max_api) {
+      lg.min_density = max_api->s;
+      for (double& v : lg.min_density.v) v = api_density(v);
+    }
+    if (min_api && max_api) {
+      // min_api < max_api wherever either changes.
+      std::vector<double> ts = min_api->s.t;
+      ts.insert(ts.end(), max_api->s.t.begin(), max_api->s.t.end());
+      for (double tt : ts)
+        if (min_api->s.at(tt) >= max_api->s.at(tt)) {
+          problem(*t.get("max_api"), p + ".max_api", "found " + fmt_num(max_api->s.at(tt)) + " on " + model::iso_date(tt) +
+                                                       ", expected a value above min_api (" + fmt_num(min_api->s.at(tt)) + " then)");
+          break;
+        }
+    }
     if (*kind == "fixed" || *kind == "pipeline") {
       lg.kind = *kind == "fixed" ? model::LegKind::Fixed : model::LegKind::Pipeline;
       const bool hydraulic = *kind == "pipeline" && t.get("hydraulics");
@@ -1342,9 +1362,11 @@ class Loader {
         }
       }
       if (const toml::node* w = t.get("weather")) {
-        if (const toml::array* wa = w->as_array()) {
+        if (w->is_table()) {  // a dated series: availability per month of each year, or any dates
+          if (auto s = series(*w, p + ".weather", {Dim::Fraction}, kUnit, "weather availability")) lg.weather_series = s->s;
+        } else if (const toml::array* wa = w->as_array()) {
           if (wa->size() != 12) {
-            problem(*w, p + ".weather", "found " + describe(*w) + ", expected one fraction or 12 monthly fractions (Jan..Dec)");
+            problem(*w, p + ".weather", "found " + describe(*w) + ", expected one fraction, 12 monthly fractions (Jan..Dec) or a series { points = [[\"2025-01-01\", 0.8], ...] }");
           } else {
             for (size_t m = 0; m < 12; ++m) {
               const std::string kp = p + ".weather[" + std::to_string(m) + "]";
@@ -1424,8 +1446,18 @@ class Loader {
     model::Route r;
     r.loc = loc_of(t);
     r.id = get_string(t, p, "id", false).value_or("route" + std::to_string(i + 1));
-    if (auto q = get_quantity(t, p, "annual_ceiling", {Dim::Mass, Dim::Volume}, kNonNeg, false))
-      r.annual_ceiling = q->dim == Dim::Mass ? q->value : q->value * rho;
+    // A mass or volume per calendar year ("1.5 Mt"), or a rate read as that much a year ("1.5 Mt/yr"); a
+    // constant or a step series (the ceiling in force caps what entered since 1 January).
+    if (auto s = get_series(t, p, "annual_ceiling", {Dim::Mass, Dim::Volume, Dim::MassFlow, Dim::VolumeFlow}, kNonNeg, false)) {
+      if (s->s.interp == model::Interp::Linear) {
+        problem(*t.get("annual_ceiling"), p + ".annual_ceiling", "found interp = \"linear\", expected a step series (a ceiling changes on dates)");
+      } else {
+        r.annual_ceiling = s->s;
+        const double per_year = s->dim == Dim::MassFlow || s->dim == Dim::VolumeFlow ? kYearSeconds : 1.0;
+        const double to_mass = s->dim == Dim::Volume || s->dim == Dim::VolumeFlow ? rho : 1.0;
+        for (double& v : r.annual_ceiling.v) v *= per_year * to_mass;
+      }
+    }
     if (auto s = get_series(t, p, "nomination", {Dim::MassFlow, Dim::VolumeFlow}, kNonNeg, false)) {
       r.nomination = s->s;
       if (s->dim == Dim::VolumeFlow)

@@ -11,7 +11,7 @@ namespace {
 
 constexpr double kBarrel = 0.158987294928;    // m3, 42 US gal (NIST SP 811 B.8; API MPMS 11.5)
 constexpr double kDay = 86400.0;              // s
-constexpr double kYear = 365.25 * kDay;       // s, Julian year
+constexpr double kYear = kYearSeconds;         // s, Julian year (units.hpp)
 constexpr double kPound = 0.45359237;         // kg, exact (NIST SP 811 B.8)
 constexpr double kGravity = 9.80665;          // m/s2, standard (NIST SP 811 B.8)
 constexpr double kInch = 0.0254;              // m, exact

@@ -10,6 +10,9 @@
 
 namespace caspflow::inputs {
 
+/// Seconds in the unit `yr` (a Julian year, 365.25 d): "1.5 Mt/yr" x kYearSeconds = 1.5 Mt.
+inline constexpr double kYearSeconds = 365.25 * 86400.0;
+
 /// Physical dimension of a quantity.
 enum class Dim {
   Dimensionless,

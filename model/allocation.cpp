@@ -21,6 +21,8 @@ int month_of(double t) {
 }
 }  // namespace
 
+double Leg::weather_at(double t) const { return weather_series.empty() ? weather[month_of(t)] : weather_series.at(t); }
+
 Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.shippers.size())) {
   // Constraint labels.
   labels_.push_back("supply");
@@ -52,23 +54,23 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
         if (sc.shippers[static_cast<size_t>(s)].grade == g) part_of_[n * static_cast<size_t>(ns_) + static_cast<size_t>(s)] = pi;
     }
   }
-  // Quality limits on the blend entering a leg, as sum_s a_s f_s <= 0.
+  // Quality limits on the blend entering a leg, as sum_s a_s f_s <= 0: one row per limit given (its
+  // coefficients at the scenario start; quality_at(t) when a limit changes over time).
   label_quality_.assign(sc.legs.size(), -1);
   for (size_t l = 0; l < sc.legs.size(); ++l) {
     const auto& leg = sc.legs[l];
-    auto add = [&](auto coef) {
-      QualityRow q{static_cast<int>(l), {}};
-      for (const auto& sh : sc.shippers) q.a.push_back(coef(sc.grades[static_cast<size_t>(sh.grade)]));
-      quality_.push_back(std::move(q));
-    };
-    if (leg.max_sulphur > 0) add([&](const Grade& g) { return g.sulphur - leg.max_sulphur; });  // mass-weighted
-    if (leg.max_density > 0) add([&](const Grade& g) { return 1.0 - leg.max_density / g.density; });  // volume-additive
-    if (leg.min_density > 0) add([&](const Grade& g) { return leg.min_density / g.density - 1.0; });
-    if (leg.max_sulphur > 0 || leg.max_density > 0 || leg.min_density > 0) {
+    for (QualityKind kind : {QualityKind::MaxSulphur, QualityKind::MaxDensity, QualityKind::MinDensity}) {
+      const Series& lim = kind == QualityKind::MaxSulphur ? leg.max_sulphur : kind == QualityKind::MaxDensity ? leg.max_density : leg.min_density;
+      if (lim.empty()) continue;
+      quality_.push_back({static_cast<int>(l), kind, {}});
+      quality_varies_ |= lim.v.size() > 1;
+    }
+    if (leg.has_quality_limit()) {
       label_quality_[l] = static_cast<int>(labels_.size());
       labels_.push_back("quality:" + leg.id);
     }
   }
+  quality_ = quality_at(sc.start);
   // Route variables and their segments.
   for (int s = 0; s < ns_; ++s) {
     const auto& sh = sc.shippers[static_cast<size_t>(s)];
@@ -156,6 +158,8 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
   }
   label_noroute_ = static_cast<int>(labels_.size());
   labels_.push_back("no_route");
+  label_none_ = static_cast<int>(labels_.size());
+  labels_.push_back("none");  // shut_in_reason when nothing is shut in
   // Phases: by (priority, rank).
   int max_rank = 0;
   for (const auto& rv : routes_) max_rank = std::max(max_rank, rv.rank);
@@ -169,6 +173,37 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
       if (!ph.empty()) phases_.push_back(std::move(ph));
     }
   build_rows();
+}
+
+std::vector<Allocator::QualityRow> Allocator::quality_at(double t) const {
+  std::vector<QualityRow> rows = quality_;
+  for (auto& q : rows) {
+    const auto& leg = sc_.legs[static_cast<size_t>(q.leg)];
+    const Series& lim = q.kind == QualityKind::MaxSulphur ? leg.max_sulphur : q.kind == QualityKind::MaxDensity ? leg.max_density : leg.min_density;
+    const double L = lim.at(t);  // 0: no limit at this time (every coefficient 0, the row never binds)
+    q.a.assign(sc_.shippers.size(), 0.0);
+    if (!(L > 0)) continue;
+    for (size_t s = 0; s < sc_.shippers.size(); ++s) {
+      const Grade& g = sc_.grades[static_cast<size_t>(sc_.shippers[s].grade)];
+      switch (q.kind) {
+        case QualityKind::MaxSulphur: q.a[s] = g.sulphur - L; break;        // mass-weighted
+        case QualityKind::MaxDensity: q.a[s] = 1.0 - L / g.density; break;  // volume-additive
+        case QualityKind::MinDensity: q.a[s] = L / g.density - 1.0; break;
+      }
+    }
+  }
+  return rows;
+}
+
+void Allocator::add_quality_rows(const std::vector<QualityRow>& q, std::vector<std::vector<std::pair<size_t, double>>>& rows) const {
+  const size_t NL = sc_.legs.size(), NP = parts_.size();
+  for (size_t g = 0; g < segs_.size(); ++g) {
+    const auto& sg = segs_[g];
+    for (size_t k = 0; k < q.size(); ++k) {
+      const double a = q[k].a[static_cast<size_t>(sg.shipper)];
+      if (a > 0 && std::find(sg.legs.begin(), sg.legs.end(), q[k].leg) != sg.legs.end()) rows[g].push_back({NL + NP + k, a});
+    }
+  }
 }
 
 void Allocator::build_rows() {
@@ -189,11 +224,9 @@ void Allocator::build_rows() {
     for (int l : sg.legs)
       seg_rows_[g].push_back({static_cast<size_t>(l), sc_.legs[static_cast<size_t>(l)].basis == CapBasis::Mass ? 1.0 : 1.0 / rho});
     seg_part_[g] = part_of_[static_cast<size_t>(sg.to_node) * NS + static_cast<size_t>(sg.shipper)];
-    for (size_t k = 0; k < NQ; ++k) {
-      const double a = quality_[k].a[static_cast<size_t>(sg.shipper)];
-      if (a > 0 && std::find(sg.legs.begin(), sg.legs.end(), quality_[k].leg) != sg.legs.end()) seg_rows_[g].push_back({NL + NP + k, a});
-    }
   }
+  seg_leg_rows_ = seg_rows_;
+  add_quality_rows(quality_, seg_rows_);
 }
 
 double Allocator::leg_event_factor(int leg, double t) const {
@@ -257,7 +290,7 @@ double Allocator::leg_capacity(int leg, double t, const std::vector<double>* lin
       }
       break;
     case LegKind::Port: c = l.berths.at(t) * l.berth_rate * l.availability; break;
-    case LegKind::Tanker: c = l.fleet.at(t) * l.cargo / l.cycle_time() * l.weather[month_of(t)]; break;
+    case LegKind::Tanker: c = l.fleet.at(t) * l.cargo / l.cycle_time() * l.weather_at(t); break;
   }
   return std::max(0.0, c * leg_event_factor(leg, t));
 }
@@ -288,14 +321,23 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   // while full, see below); quality limits [NL+NP, NR).
   const size_t NP = parts_.size(), NQ = quality_.size(), NR = NL + NP + NQ;
   const auto& row_label = row_label_;
-  const auto& rows = seg_rows_;
+  // Quality limits that change over time: today's coefficients and rows.
+  std::vector<QualityRow> q_now;
+  std::vector<std::vector<std::pair<size_t, double>>> rows_now;
+  if (quality_varies_) {
+    q_now = quality_at(t);
+    rows_now = seg_leg_rows_;
+    add_quality_rows(q_now, rows_now);
+  }
+  const auto& quality = quality_varies_ ? q_now : quality_;
+  const auto& rows = quality_varies_ ? rows_now : seg_rows_;
   const auto& into_part = seg_part_;
   // Room a quality row leaves: what the shippers meeting the limit bring, sum over them of -a f.
   auto quality_room = [&](size_t k, const std::vector<double>& flows) {
     double r = 0;
     for (size_t g = 0; g < NG; ++g) {
-      const double a = quality_[k].a[static_cast<size_t>(segs_[g].shipper)];
-      if (a < 0 && std::find(segs_[g].legs.begin(), segs_[g].legs.end(), quality_[k].leg) != segs_[g].legs.end()) r -= a * flows[g];
+      const double a = quality[k].a[static_cast<size_t>(segs_[g].shipper)];
+      if (a < 0 && std::find(segs_[g].legs.begin(), segs_[g].legs.end(), quality[k].leg) != segs_[g].legs.end()) r -= a * flows[g];
     }
     return r;
   };
@@ -685,13 +727,13 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   // Quality allowance: what each offending shipper could send given the others' flows.
   res.quality_allowance.assign(NL * NS, std::numeric_limits<double>::quiet_NaN());
   for (size_t k = 0; k < NQ; ++k) {
-    const size_t l = static_cast<size_t>(quality_[k].leg);
+    const size_t l = static_cast<size_t>(quality[k].leg);
     double load = 0;  // sum over offenders of a f
     for (size_t s = 0; s < NS; ++s)
-      if (quality_[k].a[s] > 0) load += quality_[k].a[s] * leg_in[l * NS + s];
+      if (quality[k].a[s] > 0) load += quality[k].a[s] * leg_in[l * NS + s];
     const double room = quality_room(k, f);
     for (size_t s = 0; s < NS; ++s) {
-      const double a = quality_[k].a[s];
+      const double a = quality[k].a[s];
       if (!(a > 0)) continue;
       const double allow = std::max(0.0, (room - (load - a * leg_in[l * NS + s])) / a);
       double& q = res.quality_allowance[l * NS + s];
@@ -734,6 +776,23 @@ AllocResult Allocator::solve(const AllocInput& in) const {
         break;
       }
   }
+  // Why crude is shut in (docs/model.md, "What limits a route, a shipper and a leg"): `none` when nothing
+  // is; otherwise the limit of the shipper's last route, in preference order, that has one (the last outlet
+  // the crude was offered to left it nowhere to go); a full origin tank when every route moved what it
+  // was offered; `no_route` without routes.
+  res.shut_in_reason.assign(NS, label_none_);
+  for (size_t s = 0; s < NS; ++s) {
+    if (!(res.shut_in[s] > 1e-12 * std::max(1.0, res.supply[s]))) continue;
+    if (sc_.shippers[s].routes.empty()) { res.shut_in_reason[s] = label_noroute_; continue; }
+    int why = -1;
+    for (size_t r = 0; r < routes_.size(); ++r)
+      if (static_cast<size_t>(routes_[r].shipper) == s && res.route_limit[r] != label_supply_) why = res.route_limit[r];
+    if (why < 0) {
+      const int p = part_of_[static_cast<size_t>(sc_.shippers[s].origin) * NS + s];
+      why = p >= 0 ? label_full_[static_cast<size_t>(p)] : label_supply_;
+    }
+    res.shut_in_reason[s] = why;
+  }
   // What each leg is doing (docs/model.md, "What limits a leg"): its capacity row tight (and whether an
   // outage event derates it), else one of its quality rows tight, else a segment through it held back by
   // a full tank downstream, else not binding.
@@ -748,7 +807,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
         continue;
       }
       for (size_t k = 0; k < NQ; ++k) {
-        if (static_cast<size_t>(quality_[k].leg) != l) continue;
+        if (static_cast<size_t>(quality[k].leg) != l) continue;
         const double room = quality_room(k, f);
         if (use[NL + NP + k] > 0 && use[NL + NP + k] >= room * (1 - 1e-9)) res.leg_state[l] = LegState::Quality;
       }

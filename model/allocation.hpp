@@ -74,6 +74,7 @@ struct AllocResult {
   std::vector<double> route_entry;  ///< [route variable] kg/s entering the route's first leg
   std::vector<int> limit;           ///< [s] index into constraint_labels(): the limit of its first route with one
   std::vector<int> route_limit;     ///< [route variable] index into constraint_labels() (see route_vars())
+  std::vector<int> shut_in_reason;  ///< [s] index into constraint_labels(): why crude is shut in, "none" if nothing is
   std::vector<LegState> leg_state;  ///< [leg]
   /// [leg * ns + s] kg/s: the most shipper s could send into the leg under the leg's quality limits,
   /// given everyone else's flows (NaN where the shipper's crude meets the limits or there are none).
@@ -143,16 +144,23 @@ class Allocator {
   std::vector<RouteVar> routes_;
   std::vector<Segment> segs_;
   std::vector<std::string> labels_;
-  int label_supply_ = 0, label_noroute_ = 0;
+  int label_supply_ = 0, label_noroute_ = 0, label_none_ = 0;
   std::vector<int> label_leg_, label_full_, label_ceiling_, label_quality_;
   std::vector<Partition> parts_;
   std::vector<int> part_of_;  ///< [node * ns + s]
   /// A quality limit on a leg as sum_s a_s f_s <= 0 over the shippers entering it (f in kg/s).
+  enum class QualityKind { MaxSulphur, MaxDensity, MinDensity };
   struct QualityRow {
     int leg;
+    QualityKind kind;
     std::vector<double> a;  ///< per shipper
   };
-  std::vector<QualityRow> quality_;
+  std::vector<QualityRow> quality_;  ///< at the scenario start
+  bool quality_varies_ = false;      ///< a quality limit is a series with more than one point
+  /// The quality rows' coefficients with the limits in force at time t.
+  std::vector<QualityRow> quality_at(double t) const;
+  void add_quality_rows(const std::vector<QualityRow>& q, std::vector<std::vector<std::pair<size_t, double>>>& rows) const;
+  std::vector<std::vector<std::pair<size_t, double>>> seg_leg_rows_;  ///< per segment: the leg rows only
   std::vector<std::vector<int>> phases_;  ///< segment indices per phase, in order
   std::vector<std::shared_ptr<const pipeline::PipelineModel>> hyd_;  ///< per leg, null = not hydraulic
   mutable std::vector<std::unique_ptr<pipeline::CapacityTable>> tables_;  ///< memoised capacities per leg

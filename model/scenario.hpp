@@ -72,14 +72,19 @@ struct Leg {
   double load_time = 0;    ///< s per port call
   double unload_time = 0;  ///< s per port call
   double weather[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};  ///< availability by month (Jan..Dec)
+  Series weather_series;   ///< availability as a dated series (overrides `weather` when not empty)
   // Pipeline: plug-flow linefill (m3) and who owns the initial linefill.
   double linefill = 0;      ///< m3 (0 = no transit delay)
   int linefill_owner = -1;  ///< shipper index of the initial linefill
   std::string hydraulic_model;  ///< path of a hydraulic pipeline description; empty = capacity series
   Series dra;                   ///< drag reduction (fraction of turbulent friction) for hydraulic pipelines; empty = 0
   // Quality limits on the blend entering the leg (0 = no limit): mass-weighted sulphur, volume-additive density.
-  double max_sulphur = 0;       ///< mass fraction
-  double min_density = 0, max_density = 0;  ///< kg/m3 at 15 degC (max API, min API)
+  // Each may change over time (a series); a value of 0 at a time, or an empty series, is "no limit".
+  Series max_sulphur;                 ///< mass fraction
+  Series min_density, max_density;    ///< kg/m3 at 15 degC (from max API, min API)
+  [[nodiscard]] bool has_quality_limit() const { return !max_sulphur.empty() || !min_density.empty() || !max_density.empty(); }
+  /// Tanker weather availability at time t: the dated series, else the month's value.
+  [[nodiscard]] double weather_at(double t) const;
   SourceLoc loc;
 
   /// Round-trip time of a tanker (s).
@@ -108,7 +113,9 @@ enum class Priority { Firm, Interruptible };
 struct Route {
   std::string id;               ///< e.g. "west"
   std::vector<int> legs;        ///< consecutive legs, origin -> sink
-  std::optional<double> annual_ceiling;  ///< kg per calendar year entering the route's first leg
+  /// kg per calendar year entering the route's first leg: the value in force at time t caps what entered
+  /// since 1 January (a step series; empty = no ceiling).
+  Series annual_ceiling;
   Series nomination;            ///< kg/s; empty = the shipper's whole supply
   std::optional<Priority> priority;  ///< overrides the shipper's priority on this route
   SourceLoc loc;

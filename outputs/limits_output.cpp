@@ -25,6 +25,19 @@ void add_limit_variables(Dataset& ds, const model::Scenario& sc, const solvers::
                                           "(docs/model.md)")}};
   ds.variables.push_back(std::move(rl));
 
+  Variable sr;
+  sr.name = "shut_in_reason";
+  sr.dims = {"time", "shipper"};
+  sr.is_int = true;
+  sr.idata.assign(run.shut_in_reason_day.begin(), run.shut_in_reason_day.begin() + static_cast<std::ptrdiff_t>(ND * static_cast<size_t>(run.layout.ns)));
+  sr.attrs = {Attr{"units", std::string("1")},
+              Attr{"long_name", std::string("index into `constraint` of why the shipper's crude is shut in at mid-day")},
+              Attr{"comment", std::string("constraint[shut_in_reason]: 'none' = nothing is shut in; otherwise the "
+                                          "route_limit of the shipper's last route (in preference order) that has one "
+                                          "- the last outlet offered the crude - or storage_full:ORIGIN when every "
+                                          "route moved what it was offered and the origin tank is full (docs/model.md)")}};
+  ds.variables.push_back(std::move(sr));
+
   Variable ll;
   ll.name = "leg_limit";
   ll.dims = {"time", "leg"};

@@ -388,7 +388,7 @@ void print_summary(std::ostream& os, const model::Scenario& sc, const solvers::R
   for (size_t l : sinks) heads.push_back("to " + sc.nodes[static_cast<size_t>(sc.legs[l].to)].id);
   std::vector<size_t> qlegs;  // legs with a quality limit: the Kazakh allowance under it
   for (size_t l = 0; l < NL; ++l)
-    if (sc.legs[l].max_sulphur > 0 || sc.legs[l].max_density > 0 || sc.legs[l].min_density > 0) {
+    if (sc.legs[l].has_quality_limit()) {
       qlegs.push_back(l);
       heads.push_back("allow " + sc.legs[l].id);
     }

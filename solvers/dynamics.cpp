@@ -228,8 +228,8 @@ struct Engine {
     const auto& rv = alloc.route_vars();
     for (int r = 0; r < L.nr; ++r, ++k) {
       const auto& route = sc.shippers[static_cast<size_t>(rv[static_cast<size_t>(r)].shipper)].routes[static_cast<size_t>(rv[static_cast<size_t>(r)].route)];
-      if (route.annual_ceiling && !modes.ceiling_hit[static_cast<size_t>(r)]) {
-        g[k] = *route.annual_ceiling - (y[L.route + r] - year_start_route[static_cast<size_t>(r)]);
+      if (!route.annual_ceiling.empty() && !modes.ceiling_hit[static_cast<size_t>(r)]) {
+        g[k] = route.annual_ceiling.at(eval_time(tau)) - (y[L.route + r] - year_start_route[static_cast<size_t>(r)]);
       } else {
         g[k] = 1.0;
       }
@@ -338,6 +338,7 @@ void drop_leading_days(RunResult& r, int days) {
   trim(r.y_day, NZ);
   trim(r.limit_day, static_cast<size_t>(r.layout.ns));
   trim(r.route_limit_day, static_cast<size_t>(r.layout.nr));
+  trim(r.shut_in_reason_day, static_cast<size_t>(r.layout.ns));
   trim(r.leg_state_day, static_cast<size_t>(r.layout.nl));
   trim(r.quality_allowance_day, static_cast<size_t>(r.layout.nl) * static_cast<size_t>(r.layout.ns));
   trim(r.station_suction, r.station_labels.size());
@@ -443,6 +444,7 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
   out.constraint_labels = e.alloc.constraint_labels();
   out.y_day.assign(static_cast<size_t>(out.ndays + 1) * static_cast<size_t>(L.size), 0.0);
   out.limit_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
+  out.shut_in_reason_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
   out.route_limit_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nr), 0);
   out.leg_state_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nl), 0);
   out.quality_allowance_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nl) * NS, 0.0);
@@ -465,13 +467,20 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
   bool monthly = false;
   for (const auto& sh : sc.shippers) {
     add_series(sh.supply);
-    for (const auto& r : sh.routes) add_series(r.nomination);
+    for (const auto& r : sh.routes) {
+      add_series(r.nomination);
+      add_series(r.annual_ceiling);
+    }
   }
   for (const auto& l : sc.legs) {
     add_series(l.capacity);
     add_series(l.berths);
     add_series(l.fleet);
-    if (l.kind == LegKind::Tanker)
+    add_series(l.weather_series);
+    add_series(l.max_sulphur);
+    add_series(l.min_density);
+    add_series(l.max_density);
+    if (l.kind == LegKind::Tanker && l.weather_series.empty())
       for (double wv : l.weather) monthly |= wv != l.weather[0];
   }
   for (const auto& ev : sc.events) {
@@ -536,7 +545,26 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
     if (part.grade >= 0) name += "/" + sc.grades[static_cast<size_t>(part.grade)].id;
     return name;
   };
+  // A ceiling that changes at a stop (a step series): the route reopens when the new ceiling is above what
+  // entered since 1 January, and closes when it is at or below it.
+  auto recheck_ceilings = [&](double tau, const double* yv) {
+    const auto& rvs = e.alloc.route_vars();
+    for (int r = 0; r < L.nr; ++r) {
+      const auto& rv = rvs[static_cast<size_t>(r)];
+      const auto& sh = sc.shippers[static_cast<size_t>(rv.shipper)];
+      const auto& route = sh.routes[static_cast<size_t>(rv.route)];
+      if (route.annual_ceiling.empty()) continue;
+      const double c = route.annual_ceiling.at(e.eval_time(tau));
+      const double used = yv[L.route + r] - e.year_start_route[static_cast<size_t>(r)];
+      const char hit = c - used <= 1e-9 * std::max(c, 1.0) ? 1 : 0;
+      auto& m = e.modes.ceiling_hit[static_cast<size_t>(r)];
+      if (hit == m) continue;
+      m = hit;
+      out.events.push_back({sc.start + tau, (hit ? "ceiling:" : "ceiling_open:") + sh.id + "/" + route.id});
+    }
+  };
   auto settle = [&](double tau, const double* yv) {
+    recheck_ceilings(tau, yv);
     for (int p : e.settle_full_modes(tau, yv))
       out.events.push_back({sc.start + tau, (e.modes.full[static_cast<size_t>(p)] ? "full:" : "not_full:") + part_name(p)});
   };
@@ -593,6 +621,7 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
       const double tmid = e.eval_time((next_mid + 0.5) * model::kDay);
       const auto r = e.solve_at(tmid, N_VGetArrayPointer(ytmp.get()));
       std::copy(r.limit.begin(), r.limit.end(), out.limit_day.begin() + static_cast<long>(next_mid) * L.ns);
+      std::copy(r.shut_in_reason.begin(), r.shut_in_reason.end(), out.shut_in_reason_day.begin() + static_cast<long>(next_mid) * L.ns);
       std::copy(r.route_limit.begin(), r.route_limit.end(), out.route_limit_day.begin() + static_cast<long>(next_mid) * L.nr);
       for (int l = 0; l < L.nl; ++l)
         out.leg_state_day[static_cast<size_t>(next_mid) * static_cast<size_t>(L.nl) + static_cast<size_t>(l)] =

@@ -44,6 +44,7 @@ struct RunResult {
   std::vector<double> y_day;            ///< (ndays+1) x layout.size: state at each day boundary
   std::vector<int> limit_day;           ///< ndays x ns: Allocator label index at mid-day
   std::vector<int> route_limit_day;     ///< ndays x route variables: label index of what limits each route at mid-day
+  std::vector<int> shut_in_reason_day;  ///< ndays x ns: label index of why crude is shut in at mid-day ("none")
   std::vector<int> leg_state_day;       ///< ndays x nl: model::LegState of each leg at mid-day
   std::vector<double> quality_allowance_day;  ///< ndays x nl x ns: kg/s at mid-day (NaN: no limit applies)
   std::vector<std::string> constraint_labels;

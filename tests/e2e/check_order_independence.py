@@ -85,9 +85,10 @@ def decode(ds):
         labels = np.asarray(ds.constraint.values, dtype=object)
         lim = ds.limit.values.astype(np.int64)
         ds["limit"] = (ds.limit.dims, labels[lim])
-    if "route_limit" in ds and "constraint" in ds.coords:
-        labels = np.asarray(ds.constraint.values, dtype=object)
-        ds["route_limit"] = (ds.route_limit.dims, labels[ds.route_limit.values.astype(np.int64)])
+    for v in ("route_limit", "shut_in_reason"):
+        if v in ds and "constraint" in ds.coords:
+            labels = np.asarray(ds.constraint.values, dtype=object)
+            ds[v] = (ds[v].dims, labels[ds[v].values.astype(np.int64)])
     if "hydraulic_binding" in ds and "hydraulic_constraint" in ds.coords:
         labels = np.asarray(ds.hydraulic_constraint.values, dtype=object)
         ds["hydraulic_binding"] = (ds.hydraulic_binding.dims, labels[ds.hydraulic_binding.values.astype(np.int64)])

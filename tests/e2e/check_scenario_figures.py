@@ -135,6 +135,19 @@ def outage_checks(path, base_path):
     check(shut_before == 0.0, "cpc-outage: no Kazakh shut-in before the strike")
     shut = float(ds.shut_in.sel(shipper=k, time=slice("2025-11-29", "2026-03-31")).sum())
     check(shut > 0, f"cpc-outage: Kazakh shut-in during the outage {shut / 1e6:.3f} Mt > 0 (west cannot take the rest)")
+    # Why it is shut in (docs/model.md): the last outlet offered the crude, the western route, is full on every
+    # day with shut-in; `none` on every day without (a conservation of meaning: the reason exists iff crude is lost).
+    sir = labels[ds.shut_in_reason.sel(shipper="kz_cpc").values]
+    daily = ds.shut_in.sel(shipper="kz_cpc").values
+    supply = ds.supply.sel(shipper="kz_cpc").values
+    has = daily > 1e-9 * supply
+    check(all(r == "none" for r in sir[~has]), "cpc-outage: shut_in_reason is `none` on every day without shut-in")
+    west_reasons = {"capacity:tengiz_aktau", "capacity:aktau_loading", "capacity:caspian_tankers"}
+    # (evaluated at mid-day: on the day shut-in begins in the afternoon it still reads `none`, so the check
+    # takes the days whose previous day had shut-in too)
+    inner = has & np.concatenate([[False], has[:-1]])
+    check(inner.any() and set(sir[inner]) <= west_reasons,
+          f"cpc-outage: shut_in_reason names the western way on every day with shut-in ({sorted(set(sir[inner]))})")
 
 
 def quality_checks(path):

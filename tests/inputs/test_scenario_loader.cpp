@@ -298,7 +298,7 @@ TEST_CASE("base.toml lands in SI as route-data says") {
       // route-data §4 2024 row / validation #10: 1.4 Mt/yr; Agreement 1 ceiling 1.5 Mt.
       CHECK(s.supply.at(sc.start) == doctest::Approx(1.4e9 / kYr));
       REQUIRE(s.routes.size() == 1);
-      CHECK(*s.routes[0].annual_ceiling == doctest::Approx(1.5e9));
+      CHECK(s.routes[0].annual_ceiling.at(sc.start) == doctest::Approx(1.5e9));
       CHECK(s.kazakh);
     }
     if (s.id == "kz_cpc") {
@@ -319,7 +319,9 @@ TEST_CASE("variants: agreement 2.2 Mt/yr from 2026 and the CPC outage event") {
       // route-data §4 Agreement 2: 2.2 Mt/yr.
       CHECK(s.supply.at(epoch_seconds(2025, 6, 1)) == doctest::Approx(1.4e9 / kYr));
       CHECK(s.supply.at(epoch_seconds(2026, 1, 1)) == doctest::Approx(2.2e9 / kYr));
-      CHECK(*s.routes[0].annual_ceiling == doctest::Approx(2.2e9));
+      // route-data §4: Agreement 1 ceiling 1.5 Mt/yr in 2025, Agreement 2 2.2 Mt/yr from 2026 (a rate x 1 yr).
+      CHECK(s.routes[0].annual_ceiling.at(epoch_seconds(2025, 6, 1)) == doctest::Approx(1.5e9).epsilon(1e-14));
+      CHECK(s.routes[0].annual_ceiling.at(epoch_seconds(2026, 1, 1)) == doctest::Approx(2.2e9).epsilon(1e-14));
     }
   CHECK(a.text.find("base.toml ---") < a.text.find("agreement-2p2.toml ---"));
   const auto c = load_scenario(kScenarios + "cpc-outage-2025.toml");
@@ -377,4 +379,70 @@ TEST_CASE("extends: per-key assumed notes merge (child adds or replaces a key's 
   CHECK(has("legs.caspian_tankers.load_time: 24 h per call at Aktau"));  // the parent's, kept
   CHECK(starts("legs.caspian_tankers.speed:") == 1);                      // replaced, not duplicated
   CHECK(starts("legs.caspian_tankers.weather:") == 1);
+}
+
+TEST_CASE("contract and quality terms take series (issue 8 item 2)") {
+  // annual_ceiling: a mass per calendar year, or a rate read as that much a year (1 yr = 365.25 d).
+  std::string t = kMini;
+  t += "annual_ceiling = { points = [[\"2025-01-01\", \"1.5 Mt/yr\"], [\"2026-01-01\", \"2.2 Mt\"]] }\n";
+  // The series above mixes a rate and a mass: one dimension per series is required.
+  CHECK(problems_of(t).find("shippers.x.routes[0].annual_ceiling") != std::string::npos);
+  t = kMini;
+  t += "annual_ceiling = { points = [[\"2025-01-01\", \"1.5 Mt/yr\"], [\"2025-07-01\", \"2.2 Mt/yr\"]] }\n";
+  {
+    const auto sc = load_scenario_text(t, "mini.toml");
+    const auto& c = sc.shippers[0].routes[0].annual_ceiling;
+    CHECK(c.at(epoch_seconds(2025, 6, 30)) == doctest::Approx(1.5e9).epsilon(1e-14));
+    CHECK(c.at(epoch_seconds(2025, 7, 1)) == doctest::Approx(2.2e9).epsilon(1e-14));
+  }
+  t = kMini;
+  t += "annual_ceiling = { interp = \"linear\", points = [[\"2025-01-01\", \"1.5 Mt\"], [\"2025-07-01\", \"2.2 Mt\"]] }\n";
+  CHECK(problems_of(t).find("annual_ceiling: found interp = \"linear\", expected a step series") != std::string::npos);
+  // Volume ceiling: x grade density at 15 degC (850 kg/m3).
+  t = kMini;
+  t += "annual_ceiling = \"1 Mbbl\"\n";
+  CHECK(load_scenario_text(t, "mini.toml").shippers[0].routes[0].annual_ceiling.at(0) == doctest::Approx(1e6 * kBbl * 850.0));
+
+  // max_sulphur: a series, 0 = no limit at that time; a constant 0 is an error.
+  t = kMini;
+  t.replace(t.find("capacity = \"1 Mt/yr\""), 20,
+            "capacity = \"1 Mt/yr\"\nmax_sulphur = { points = [[\"2025-01-01\", 0], [\"2027-01-01\", \"0.194 %\"]] }");
+  {
+    const auto sc = load_scenario_text(t, "mini.toml");
+    CHECK(sc.legs[0].max_sulphur.at(epoch_seconds(2026, 12, 31)) == 0.0);
+    CHECK(sc.legs[0].max_sulphur.at(epoch_seconds(2027, 1, 1)) == doctest::Approx(0.00194));
+    CHECK(sc.legs[0].has_quality_limit());
+  }
+  t = kMini;
+  t.replace(t.find("capacity = \"1 Mt/yr\""), 20, "capacity = \"1 Mt/yr\"\nmax_sulphur = 0");
+  CHECK(problems_of(t).find("legs.a.max_sulphur: found 0, expected 0 < max_sulphur <= 1") != std::string::npos);
+  // min_api / max_api series: API -> density (API MPMS 11.1); min < max checked wherever either changes.
+  t = kMini;
+  t.replace(t.find("capacity = \"1 Mt/yr\""), 20,
+            "capacity = \"1 Mt/yr\"\nmin_api = { points = [[\"2025-01-01\", 30], [\"2026-01-01\", 36]] }\nmax_api = 35");
+  {
+    const std::string msg = problems_of(t);
+    CHECK(msg.find("legs.a.max_api: found 35 on 2026-01-01, expected a value above min_api (36 then)") != std::string::npos);
+  }
+  t = kMini;
+  t.replace(t.find("capacity = \"1 Mt/yr\""), 20, "capacity = \"1 Mt/yr\"\nmin_api = { points = [[\"2025-01-01\", 30], [\"2026-01-01\", 33]] }");
+  CHECK(load_scenario_text(t, "mini.toml").legs[0].max_density.at(epoch_seconds(2026, 2, 1)) ==
+        doctest::Approx(141.5 / (33 + 131.5) * 999.016));
+}
+
+TEST_CASE("tanker weather as a dated series overrides the 12 monthly values") {
+  const auto base = load_scenario(kScenarios + "base.toml");
+  const std::string text = "extends = \"" + kScenarios + "base.toml\"\n[legs.caspian_tankers]\n"
+                           "weather = { points = [[\"2025-01-01\", 0.5], [\"2026-01-01\", 0.9]] }\n";
+  const auto sc = load_scenario_text(text, "weather.toml");
+  for (const auto& l : sc.legs)
+    if (l.id == "caspian_tankers") {
+      CHECK(l.weather_at(epoch_seconds(2025, 3, 1)) == 0.5);
+      CHECK(l.weather_at(epoch_seconds(2026, 3, 1)) == 0.9);
+    }
+  for (const auto& l : base.legs)
+    if (l.id == "caspian_tankers") CHECK(l.weather_at(epoch_seconds(2025, 3, 1)) == l.weather[2]);
+  const std::string bad = "extends = \"" + kScenarios + "base.toml\"\n[legs.caspian_tankers]\n"
+                          "weather = { points = [[\"2025-01-01\", 1.5]] }\n";
+  CHECK(problems_of(bad, "weather.toml").find("legs.caspian_tankers.weather") != std::string::npos);
 }

@@ -123,7 +123,7 @@ TEST_CASE("sulphur cap on a leg: the sour shipper's rate has the closed form q_a
   const int az = b.grade("azeri", 840.0, 0.0015), kz = b.grade("kz", 800.0, 0.005);
   const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
   const int leg = b.fixed("btc", o, k, 1e6);
-  b.sc.legs[static_cast<size_t>(leg)].max_sulphur = 0.00194;
+  b.sc.legs[static_cast<size_t>(leg)].max_sulphur = Series::constant(0.00194);
   const int A = b.shipper("A", o, 700.0, Priority::Firm, az), K = b.shipper("K", o, 200.0, Priority::Firm, kz);
   b.route(A, "r", {leg});
   b.route(K, "r", {leg});
@@ -145,7 +145,7 @@ TEST_CASE("minimum API of the blend: the heavy shipper is capped so the volume-a
   const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
   const int leg = b.fixed("line", o, k, 1e6);
   const double rho_max = 141.5 / (35.0 + 131.5) * 999.016;  // min_api = 35 -> 849.0 kg/m3
-  b.sc.legs[static_cast<size_t>(leg)].max_density = rho_max;
+  b.sc.legs[static_cast<size_t>(leg)].max_density = Series::constant(rho_max);
   const int L = b.shipper("L", o, 100.0, Priority::Firm, light), H = b.shipper("H", o, 500.0, Priority::Firm, heavy);
   b.route(L, "r", {leg});
   b.route(H, "r", {leg});
@@ -155,4 +155,71 @@ TEST_CASE("minimum API of the blend: the heavy shipper is capped so the volume-a
   CHECK(in(r, b.sc, leg, H) == doctest::Approx(mh).epsilon(1e-10));
   const double blend = (100.0 + mh) / (100.0 / 800.0 + mh / 900.0);
   CHECK(blend == doctest::Approx(rho_max).epsilon(1e-12));
+}
+
+TEST_CASE("a sulphur cap that starts on a date: no limit before, the closed form after (issue 8 item 2)") {
+  // docs/quality.md worked example: q_kz <= q_az (S_cap - S_az) / (S_kz - S_cap); before the cap's start
+  // (series value 0 = no limit) the sour shipper moves its whole 200 kg/s.
+  Builder b;
+  const int az = b.grade("azeri", 840.0, 0.0015), kz = b.grade("kz", 800.0, 0.005);
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  const int leg = b.fixed("btc", o, k, 1e6);
+  const double t_cap = b.sc.start + 10 * kDay;
+  b.sc.legs[static_cast<size_t>(leg)].max_sulphur = Series{{b.sc.start, t_cap}, {0.0, 0.00194}, Interp::Step, {}};
+  const int A = b.shipper("A", o, 700.0, Priority::Firm, az), K = b.shipper("K", o, 200.0, Priority::Firm, kz);
+  b.route(A, "r", {leg});
+  b.route(K, "r", {leg});
+  const auto m = caspflow::test::modes_for(b.sc);
+  const auto before = solve(b.sc, m, t_cap - kDay);
+  CHECK(in(before, b.sc, leg, K) == doctest::Approx(200.0));
+  const auto after = solve(b.sc, m, t_cap + kDay);
+  CHECK(in(after, b.sc, leg, K) == doctest::Approx(700.0 * (0.00194 - 0.0015) / (0.005 - 0.00194)).epsilon(1e-10));
+  CHECK(in(after, b.sc, leg, A) == doctest::Approx(700.0));
+}
+
+TEST_CASE("tanker weather as a series: capacity = fleet x cargo / cycle x the series value") {
+  Builder b;
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  Leg t;
+  t.id = "tankers";
+  t.kind = LegKind::Tanker;
+  t.from = o;
+  t.to = k;
+  t.basis = CapBasis::Mass;
+  t.fleet = Series::constant(3);
+  t.cargo = 12000e3;
+  t.distance = 470e3;
+  t.speed = 11 * 1852.0 / 3600;
+  t.load_time = t.unload_time = 24 * 3600.0;
+  for (double& w : t.weather) w = 0.7;
+  t.weather_series = Series{{b.sc.start, b.sc.start + 5 * kDay}, {0.9, 0.4}, Interp::Step, {}};
+  b.sc.legs.push_back(t);
+  const Allocator alloc(b.sc);
+  const double full = 3 * 12000e3 / t.cycle_time();
+  CHECK(alloc.leg_capacity(0, b.sc.start + kDay) == doctest::Approx(0.9 * full).epsilon(1e-14));
+  CHECK(alloc.leg_capacity(0, b.sc.start + 6 * kDay) == doctest::Approx(0.4 * full).epsilon(1e-14));
+}
+
+TEST_CASE("shut-in reason: the last outlet's limit when crude is shut in, none when nothing is (docs/model.md)") {
+  // Hand-worked: supply 100 kg/s, first route capped at 50 (leg a), second at 20 (leg b), no origin tank:
+  // 30 kg/s shut in because the last outlet, b, is full; with supply 40 nothing is shut in.
+  for (double supply : {100.0, 40.0}) {
+    Builder b;
+    const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+    const int la = b.fixed("a", o, k, 50.0), lb = b.fixed("b", o, k, 20.0);
+    const int S = b.shipper("S", o, supply);
+    b.route(S, "first", {la});
+    b.route(S, "second", {lb});
+    const auto m = caspflow::test::modes_for(b.sc);
+    const auto r = solve(b.sc, m, b.sc.start);
+    const auto lab = Allocator(b.sc).constraint_labels();
+    if (supply == 100.0) {
+      CHECK(r.shut_in[static_cast<size_t>(S)] == doctest::Approx(30.0));
+      CHECK(lab[static_cast<size_t>(r.shut_in_reason[static_cast<size_t>(S)])] == "capacity:b");
+      CHECK(lab[static_cast<size_t>(r.limit[static_cast<size_t>(S)])] == "capacity:a");  // the first route's limit
+    } else {
+      CHECK(r.shut_in[static_cast<size_t>(S)] == doctest::Approx(0.0));
+      CHECK(lab[static_cast<size_t>(r.shut_in_reason[static_cast<size_t>(S)])] == "none");
+    }
+  }
 }

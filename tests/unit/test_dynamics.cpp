@@ -84,7 +84,7 @@ TEST_CASE("annual ceiling reached mid-year stops the route until 1 January") {
   const double C = 1.0e9;                 // 1 Mt per calendar year
   const double q = C / (182.5 * kDay);    // reaches the ceiling at 182.5 d (2 Jul 2025 12:00)
   const int S = b.shipper("S", o, q);
-  b.route(S, "west", {leg}).annual_ceiling = C;
+  b.route(S, "west", {leg}).annual_ceiling = Series::constant(C);
   const auto r = solvers::simulate(b.sc);
   CHECK(event_time(r, "ceiling:S/west", b.sc.start) == doctest::Approx(182.5 * kDay).epsilon(1e-9));
   CHECK(at_day(r, 365, idx(r, r.layout.leg_in, leg, S)) == doctest::Approx(C).epsilon(1e-9));
@@ -256,7 +256,7 @@ TEST_CASE("issue 7 #3: three origins into one full terminal, a ceiling reached: 
   const int f1 = b.fixed("f1", o1, T, 30.0), f2 = b.fixed("f2", o2, T, 30.0), f3 = b.fixed("f3", o3, T, 30.0);
   const int tr = b.fixed("trunk", T, k, 40.0);
   const int A = b.shipper("A", o1, 30.0), B = b.shipper("B", o2, 30.0), C = b.shipper("C", o3, 30.0, Priority::Interruptible);
-  b.route(A, "r", {f1, tr}).annual_ceiling = 20.0 * 10 * kDay;
+  b.route(A, "r", {f1, tr}).annual_ceiling = Series::constant(20.0 * 10 * kDay);
   b.route(B, "r", {f2, tr});
   b.route(C, "r", {f3, tr});
   b.sc.nodes[static_cast<size_t>(T)].initial = {{A, 500.0}, {B, 500.0}};
@@ -272,4 +272,29 @@ TEST_CASE("issue 7 #3: three origins into one full terminal, a ceiling reached: 
   CHECK(daily(r, 12, idx(r, r.layout.leg_in, f3, C)) == doctest::Approx(10.0).epsilon(1e-9));
   CHECK(daily(r, 12, r.layout.shut_in + C) == doctest::Approx(20.0).epsilon(1e-9));
   CHECK(at_day(r, 14, idx(r, r.layout.stock, T, C)) == doctest::Approx(1e6).epsilon(1e-9));
+}
+
+TEST_CASE("a ceiling that rises mid-year reopens the route; it closes again at the new ceiling (issue 8 item 2)") {
+  // Analytic: supply q from 1 Jan 2025; ceiling C1 = 1 Mt reached at C1/q = 100 d (11 Apr); on 1 Jul
+  // (181 d) the ceiling becomes C2 = 1.5 Mt: open again, closed at 181 d + (C2 - C1)/q = 231 d. The year's
+  // entry is C2. In 2026 the ceiling in force is C2 from 1 January.
+  Builder b(365 + 200);
+  const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
+  const int leg = b.fixed("btc", o, k, 1e6);
+  const double C1 = 1.0e9, C2 = 1.5e9;
+  const double q = C1 / (100.0 * kDay);
+  const int S = b.shipper("S", o, q);
+  const double t_step = epoch_seconds(2025, 7, 1);
+  b.route(S, "west", {leg}).annual_ceiling = Series{{b.sc.start, t_step}, {C1, C2}, Interp::Step, {}};
+  const auto r = solvers::simulate(b.sc);
+  CHECK(event_time(r, "ceiling:S/west", b.sc.start) == doctest::Approx(100.0 * kDay).epsilon(1e-9));
+  CHECK(event_time(r, "ceiling_open:S/west", b.sc.start) == doctest::Approx(t_step - b.sc.start).epsilon(1e-12));
+  int closes = 0;
+  double second = 0;
+  for (const auto& ev : r.events)
+    if (ev.what == "ceiling:S/west" && ++closes == 2) second = ev.t - b.sc.start;
+  CHECK(second == doctest::Approx(t_step - b.sc.start + (C2 - C1) / q).epsilon(1e-9));
+  CHECK(at_day(r, 365, idx(r, r.layout.leg_in, leg, S)) == doctest::Approx(C2).epsilon(1e-9));
+  // 2026: open from 1 January under C2; 150 d x q = 1.5 C1 = C2 is reached on day 150 of 2026.
+  CHECK(at_day(r, 365 + 200, idx(r, r.layout.leg_in, leg, S)) == doctest::Approx(2 * C2).epsilon(1e-9));
 }
