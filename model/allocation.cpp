@@ -349,7 +349,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     return l.kind == LegKind::Pipeline && l.linefill > 0;
   };
 
-  std::vector<double> f(NG, 0.0), fprev(NG, 0.0);
+  std::vector<double> f(NG, 0.0), fprev(NG, 0.0), fprev2(NG, 0.0);
   std::vector<int> reason(NG, label_supply_);
   std::vector<double> leg_in(NL * NS), leg_out(NL * NS);
 
@@ -383,6 +383,8 @@ AllocResult Allocator::solve(const AllocInput& in) const {
   const std::vector<double>* qfixed = nullptr;
   auto run_sweeps = [&]() -> bool {
   std::fill(f.begin(), f.end(), 0.0);
+  std::fill(fprev.begin(), fprev.end(), 0.0);
+  std::fill(fprev2.begin(), fprev2.end(), 0.0);
   std::fill(reason.begin(), reason.end(), label_supply_);
   for (sweep = 0; sweep < max_sweeps; ++sweep) {
     compute_leg_flows(f);
@@ -592,15 +594,19 @@ AllocResult Allocator::solve(const AllocInput& in) const {
           node_in[static_cast<size_t>(sg.to_node) * NS + s] += nf[static_cast<size_t>(gi)] - f[static_cast<size_t>(gi)];
       }
     }
+    fprev2.swap(fprev);
     fprev = f;
     f = nf;
     reason = nreason;
-    double diff = 0, scale = 1.0;
+    double diff = 0, diff2 = 0, scale = 1.0;
     for (size_t g = 0; g < NG; ++g) {
       diff = std::max(diff, std::abs(f[g] - fprev[g]));
+      diff2 = std::max(diff2, std::abs(f[g] - fprev2[g]));
       scale = std::max(scale, std::abs(f[g]));
     }
     if (sweep > 0 && diff <= 1e-12 * scale) return true;
+    // A two-sweep cycle never settles: stop at once (the quality fallback below takes over, or the error).
+    if (sweep > 2 && diff2 <= 1e-12 * scale) return false;
   }
   return false;
   };
@@ -634,6 +640,7 @@ AllocResult Allocator::solve(const AllocInput& in) const {
     if (ok) {
       qfixed = &qr;
       settled = run_sweeps();
+      res.quality_fallback = true;
     }
   }
   if (!settled) {

@@ -80,6 +80,7 @@ struct AllocResult {
   /// given everyone else's flows (NaN where the shipper's crude meets the limits or there are none).
   std::vector<double> quality_allowance;
   int sweeps = 0;
+  bool quality_fallback = false;  ///< the quality room was found by bisection (the sweeps alternated)
 };
 
 class Allocator {

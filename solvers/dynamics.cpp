@@ -102,11 +102,20 @@ struct Engine {
     }
   }
 
+  long quality_fallbacks = 0;
+  static constexpr long kMaxQualityFallbacks = 20000;
   model::AllocResult solve_at(double t, const double* y) {
     delayed_inputs(t, y);
     model::AllocInput in{t, &modes, &arrivals, &outlet, &linefill};
     ++stats.alloc_solves;
-    return alloc.solve(in);
+    auto r = alloc.solve(in);
+    // The bisection fallback costs tens of allocations; a run that needs it at almost every evaluation is
+    // an integrator crawling over a rate that jumps with the state: fail, naming the date, do not hang.
+    if (r.quality_fallback && ++quality_fallbacks > kMaxQualityFallbacks)
+      throw SolverError("the quality room does not settle at " + model::iso_date(t) + ": the blend limit's room " +
+                        "alternated and was bisected at " + std::to_string(kMaxQualityFallbacks) +
+                        " evaluations (a rate that jumps with the state; docs/model.md)");
+    return r;
   }
 
   void rhs(double tau, const double* y, double* yd) {
@@ -528,6 +537,7 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
   double hmax = 10 * model::kDay;
   for (int l : e.tanker_legs) hmax = std::min(hmax, 0.45 * sc.legs[static_cast<size_t>(l)].transit_time());
   check(CVodeSetMaxStep(mem.get(), hmax), "CVodeSetMaxStep");
+
   check(CVodeSetMaxNumSteps(mem.get(), 100000), "CVodeSetMaxNumSteps");
   const int nrt = e.nroots();
   std::vector<int> rootdir(static_cast<size_t>(std::max(1, nrt))), rootsfound(static_cast<size_t>(std::max(1, nrt)));
@@ -546,15 +556,20 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
     return name;
   };
   // A ceiling that changes at a stop (a step series): the route reopens when the new ceiling is above what
-  // entered since 1 January, and closes when it is at or below it.
+  // entered since 1 January, and closes when it is at or below it. Only where the ceiling changes (and at the
+  // start, and after the 1 January reset): a ceiling reached at a root stays reached.
   auto recheck_ceilings = [&](double tau, const double* yv) {
+    const double ta = sc.start + tau;
     const auto& rvs = e.alloc.route_vars();
     for (int r = 0; r < L.nr; ++r) {
       const auto& rv = rvs[static_cast<size_t>(r)];
       const auto& sh = sc.shippers[static_cast<size_t>(rv.shipper)];
       const auto& route = sh.routes[static_cast<size_t>(rv.route)];
       if (route.annual_ceiling.empty()) continue;
-      const double c = route.annual_ceiling.at(e.eval_time(tau));
+      const double c = route.annual_ceiling.at(ta);
+      const bool changes_here = tau == 0.0 || c != route.annual_ceiling.at(std::nextafter(ta, -HUGE_VAL)) ||
+                                (year_starts.count(tau) && !e.modes.ceiling_hit[static_cast<size_t>(r)]);
+      if (!changes_here) continue;
       const double used = yv[L.route + r] - e.year_start_route[static_cast<size_t>(r)];
       const char hit = c - used <= 1e-9 * std::max(c, 1.0) ? 1 : 0;
       auto& m = e.modes.ceiling_hit[static_cast<size_t>(r)];
@@ -584,6 +599,9 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
   auto stop_time = [&](double win_b) { return std::min(win_b, std::floor(t / model::kDay + 1.0) * model::kDay); };
   check(CVodeSetStopTime(mem.get(), stop_time(next_stop())), "CVodeSetStopTime");
   double last_progress = -1;
+  double last_root_t = -HUGE_VAL;  // guard against mode switches that do not let time advance
+  int roots_here = 0;
+  constexpr int kMaxRootsAtOneInstant = 1000;
 
   auto fail = [&](int flag) {
     std::ostringstream os;
@@ -665,6 +683,19 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
       e.record(t, yv);  // left of the jump: still in the old window
       if (flag == CV_ROOT_RETURN) {
         ++e.stats.roots;
+        // Mode switches that do not let time advance (a tank flipping between full and not full at one
+        // instant) would loop for ever: stop with the date and what flips instead of hanging.
+        if (t - last_root_t <= 1e-6 * model::kDay) {
+          if (++roots_here > kMaxRootsAtOneInstant) {
+            std::string what;
+            for (size_t i = out.events.size() > 6 ? out.events.size() - 6 : 0; i < out.events.size(); ++i) what += " " + out.events[i].what;
+            throw SolverError("the storage modes do not settle at " + model::iso_date(sc.start + t) + ": " +
+                              std::to_string(roots_here) + " mode switches within 0.1 s (last:" + what + ")");
+          }
+        } else {
+          roots_here = 0;
+          last_root_t = t;
+        }
         check(CVodeGetRootInfo(mem.get(), rootsfound.data()), "CVodeGetRootInfo");
         int k = 0;
         const double tabs = sc.start + t;

@@ -55,7 +55,7 @@ TIE = 1e-9                  # two constraints that freeze a segment at flows thi
 # of the phase being filled from the previous sweep (a Jacobi lag) instead of moving them with lambda
 ARRIVALS_LAGGED = os.environ.get("ORACLE_ARRIVALS") == "previous"
 CYCLE_ROUNDOFF = 1e-12      # a cycle of the sweeps this small (x flow scale) is round-off: settled (model.md 1e-12)
-SWEEP_TOL = 1e-14           # sweeps stop when no segment flow changes by more than this x the flow scale
+SWEEP_TOL = 1e-12           # sweeps stop when no segment flow changes by more than this x the flow scale (model.md: 1e-12)
 
 
 class Unsupported(Exception):
@@ -490,7 +490,14 @@ def _allocate(sc, inp, full, empty, ceil_hit, disch, max_sweeps=5000, qfixed=Non
                     fixed_in = [j for j in ins if segs[j].phase != ph or ARRIVALS_LAGGED]
                     b = disch.get(p, 0.0) + sum(f[j] if done[j] else prev[j] for j in fixed_in)
                     b -= sum(f[j] for j in sc.seg_out[p] if done[j] and not segs[j].first)
-                    arows.append((b, outs, [j for j in ins if j not in fixed_in]))
+                    live = [j for j in ins if j not in fixed_in]
+                    if live and b < -TIE * scale:
+                        # better-ranked segments already send on more than the other arrivals: the live
+                        # arrivals are taken at their previous-sweep value instead (docs/model.md), so the
+                        # cap is what arrives less what is sent on, not zero until the arrivals catch up
+                        b += sum(prev[j] for j in live)
+                        live = []
+                    arows.append((b, outs, live))
             U = set(inph)
             lam = 0.0
             while U:
