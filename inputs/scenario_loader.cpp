@@ -191,11 +191,13 @@ struct Entry {
 
 class Loader {
  public:
-  model::Scenario load(const std::string& path, const std::string* text_override) {
+  model::Scenario load(const std::string& path, const std::string* text_override,
+                       const std::vector<std::string>& overrides = {}) {
     const fs::path top(path);
     top_path_ = top.lexically_normal().generic_string();
     std::vector<std::string> chain;
     toml::table root = read_tree(top, chain, nullptr, "", text_override);
+    if (!fatal_ && !overrides.empty()) apply_overrides(root, overrides);
     sc_.file = path;
     if (!fatal_) build(root);  // may add the text of CSV series files to texts_
     // Pipeline hydraulics files change results too: their text is part of the scenario's provenance.
@@ -210,7 +212,8 @@ class Loader {
     // Every file the run reads, so that an output path can be checked against them (cli/, outputs/output_guard.hpp).
     if (!text_override) sc_.input_files.push_back(path);
     for (const auto& [p, t] : texts_)
-      if (std::find(sc_.input_files.begin(), sc_.input_files.end(), p) == sc_.input_files.end()) sc_.input_files.push_back(p);
+      if (p != kOverridesName && std::find(sc_.input_files.begin(), sc_.input_files.end(), p) == sc_.input_files.end())
+        sc_.input_files.push_back(p);
     for (const auto& l : sc_.legs)
       if (!l.hydraulic_model.empty() &&
           std::find(sc_.input_files.begin(), sc_.input_files.end(), l.hydraulic_model) == sc_.input_files.end())
@@ -220,6 +223,116 @@ class Loader {
   }
 
  private:
+  static constexpr const char* kOverridesName = "--set";
+
+  /// Command-line overrides "key.path=value" on the merged tree (see load_scenario in the header).
+  void apply_overrides(toml::table& root, const std::vector<std::string>& overrides) {
+    std::string record;  // the overrides as TOML-ish lines, stored with the input texts
+    for (const std::string& o : overrides) {
+      const std::string where = std::string(kOverridesName) + " " + o;
+      const auto eq = o.find('=');
+      auto bad = [&](const std::string& key, const std::string& msg) { problem(SourceLoc{where, 1, 1}, key, msg); };
+      if (eq == std::string::npos || eq == 0) {
+        bad("--set", "found \"" + o + "\", expected KEY.PATH=VALUE, e.g. legs.caspian_tankers.fleet=7");
+        continue;
+      }
+      std::string key = o.substr(0, eq), val = o.substr(eq + 1);
+      auto trim = [](std::string s) {
+        const auto a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
+        return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+      };
+      key = trim(key);
+      val = trim(val);
+      // Split the key path: name or name[i], separated by dots.
+      std::vector<std::pair<std::string, long>> segs;
+      bool ok = true;
+      size_t i = 0;
+      while (i <= key.size() && ok) {
+        const size_t dot = key.find('.', i);
+        std::string part = key.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
+        long idx = -1;
+        if (const auto lb = part.find('['); lb != std::string::npos) {
+          const auto rb = part.find(']', lb);
+          const std::string num = rb == std::string::npos ? "" : part.substr(lb + 1, rb - lb - 1);
+          if (rb != part.size() - 1 || num.empty() || num.find_first_not_of("0123456789") != std::string::npos || num.size() > 6) ok = false;
+          else idx = std::stol(num);
+          part = part.substr(0, lb);
+        }
+        if (part.empty()) ok = false;
+        segs.emplace_back(part, idx);
+        if (dot == std::string::npos) break;
+        i = dot + 1;
+      }
+      if (!ok || segs.empty()) {
+        bad(key, "found a malformed key path, expected names separated by dots, e.g. shippers.kz_west.routes[0].annual_ceiling");
+        continue;
+      }
+      // The value: a TOML value when it parses as one, else a string.
+      toml::table snippet;
+      try {
+        snippet = parse_toml("v = " + val + "\n", where);
+      } catch (const toml::parse_error&) {
+        std::string q = "v = \"";
+        for (char c : val) {
+          if (c == '"' || c == '\\') q += '\\';
+          q += c;
+        }
+        try {
+          snippet = parse_toml(q + "\"\n", where);
+        } catch (const toml::parse_error&) { ok = false; }
+      }
+      if (!snippet.get("v") || !ok) {
+        bad(key, "found \"" + val + "\", expected a value");
+        continue;
+      }
+      // Walk to the table that holds the last key.
+      toml::table* tb = &root;
+      std::string walked;
+      for (size_t k = 0; k + 1 <= segs.size() && ok; ++k) {
+        const auto& [name, idx] = segs[k];
+        const bool last = k + 1 == segs.size();
+        if (last && idx < 0) break;
+        walked += (walked.empty() ? "" : ".") + name;
+        toml::node* n = tb->get(name);
+        if (idx >= 0) {
+          toml::array* arr = n ? n->as_array() : nullptr;
+          if (!arr || static_cast<size_t>(idx) >= arr->size() || !arr->get(static_cast<size_t>(idx))->is_table()) {
+            bad(key, "found no `" + walked + "[" + std::to_string(idx) + "]`" +
+                         (arr ? " (it has " + std::to_string(arr->size()) + ")" : "") + ", expected an existing table of the scenario");
+            ok = false;
+            break;
+          }
+          walked += "[" + std::to_string(idx) + "]";
+          if (last) {
+            bad(key, "found an array element as the last key, expected a key inside it, e.g. " + walked + ".legs");
+            ok = false;
+            break;
+          }
+          tb = arr->get(static_cast<size_t>(idx))->as_table();
+        } else {
+          if (!n || !n->is_table()) {
+            std::vector<std::string> have;
+            for (auto&& [kk, vv] : *tb)
+              if (vv.is_table()) have.emplace_back(kk.str());
+            bad(key, "found no table `" + walked + "` in the scenario, expected one of: " + (have.empty() ? std::string("(none)") : join(have, ", ")));
+            ok = false;
+            break;
+          }
+          tb = n->as_table();
+        }
+      }
+      if (!ok) continue;
+      const std::string& last = segs.back().first;
+      tb->insert_or_assign(last, std::move(*snippet.get("v")));
+      record += key + " = " + val + "\n";
+      sc_.overrides.push_back(key + "=" + val);
+    }
+    if (!record.empty()) {
+      file_rank_.emplace(kOverridesName, static_cast<int>(file_rank_.size()));
+      texts_.emplace_back(kOverridesName, record);
+    }
+  }
+
   model::Scenario sc_;
   std::vector<InputProblem> problems_;
   std::vector<std::pair<std::string, std::string>> texts_;  // (path, text), parents first
@@ -1579,6 +1692,11 @@ class Loader {
 model::Scenario load_scenario(const std::string& path) {
   Loader l;
   return l.load(path, nullptr);
+}
+
+model::Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  Loader l;
+  return l.load(path, nullptr, overrides);
 }
 
 model::Scenario load_scenario_text(std::string_view text, const std::string& path) {

@@ -142,6 +142,7 @@ struct Scenario {
   /// series, pipeline hydraulics files. `text` is their concatenation.
   std::vector<std::pair<std::string, std::string>> input_texts;
   std::vector<std::string> input_files;  ///< every file the run reads: scenario, parents, CSV series, leg hydraulics
+  std::vector<std::string> overrides;    ///< command-line `--set key.path=value`, as given
   double start = 0, end = 0;   ///< s since epoch; simulate [start, end)
   double rtol = 1e-8;          ///< integrator relative tolerance
   double spinup = 0;           ///< s (whole days): simulated before `start` and not reported

@@ -446,3 +446,39 @@ TEST_CASE("tanker weather as a dated series overrides the 12 monthly values") {
                           "weather = { points = [[\"2025-01-01\", 1.5]] }\n";
   CHECK(problems_of(bad, "weather.toml").find("legs.caspian_tankers.weather") != std::string::npos);
 }
+
+TEST_CASE("--set overrides: key paths of scenario files, units in the value, errors naming the option (issue 12 item 2)") {
+  using caspflow::inputs::load_scenario;
+  const std::string base = kScenarios + "base.toml";
+  const auto sc = load_scenario(base, {"legs.caspian_tankers.fleet=7", "legs.cpc.capacity=60 Mt/yr",
+                                       "shippers.kz_west.routes[0].annual_ceiling=\"2.2 Mt\"", "simulation.end=2026-12-31"});
+  for (const auto& l : sc.legs) {
+    if (l.id == "caspian_tankers") CHECK(l.fleet.at(sc.start) == 7.0);
+    if (l.id == "cpc") CHECK(l.capacity.at(sc.start) == doctest::Approx(60e9 / kYr));
+  }
+  for (const auto& s : sc.shippers)
+    if (s.id == "kz_west") CHECK(s.routes[0].annual_ceiling.at(sc.start) == doctest::Approx(2.2e9));
+  CHECK(sc.end == epoch_seconds(2027, 1, 1));
+  // Provenance: the overrides are stored with the input texts, and are not a file.
+  CHECK(sc.text.find("# --- file: --set ---\nlegs.caspian_tankers.fleet = 7\n") != std::string::npos);
+  CHECK(std::find(sc.input_files.begin(), sc.input_files.end(), "--set") == sc.input_files.end());
+  CHECK(sc.overrides.size() == 4);
+
+  auto msg_of = [&](const std::vector<std::string>& o) {
+    try {
+      load_scenario(base, o);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string unit = msg_of({"legs.cpc.capacity=60 Mx/yr"});
+  CHECK(unit.find("--set legs.cpc.capacity=60 Mx/yr:1:") != std::string::npos);
+  CHECK(unit.find(": legs.cpc.capacity: found \"60 Mx/yr\"") != std::string::npos);
+  CHECK(msg_of({"legs.nope.capacity=1"}).find("found no table `legs.nope` in the scenario, expected one of:") != std::string::npos);
+  CHECK(msg_of({"shippers.kz_west.routes[5].id=x"}).find("found no `shippers.kz_west.routes[5]` (it has 1)") != std::string::npos);
+  CHECK(msg_of({"legs.cpc.capacity"}).find("expected KEY.PATH=VALUE") != std::string::npos);
+  CHECK(msg_of({"legs..capacity=1"}).find("malformed key path") != std::string::npos);
+  // An unknown last key is caught by the usual key check, with its suggestion.
+  CHECK(msg_of({"legs.cpc.capcity=60 Mt/yr"}).find("did you mean `capacity`?") != std::string::npos);
+}
