@@ -36,8 +36,10 @@ struct CommonOptions {
   std::string file;
   std::string pipeline_id;
   std::string dra;  ///< empty = the scenario leg's DRA at the scenario start (0 for a bare pipeline file)
-  std::string viscosity;
-  std::string density;
+  std::string blend;      ///< "grade=fraction,..." volume fractions at 15 degC
+  bool blend_given = false;  ///< --blend on the command line (an empty value is malformed, not absent)
+  std::string viscosity;  ///< at the flowing temperature; wins over the grade / blend
+  std::string density;    ///< at 15 degC; wins over the grade / blend, corrected to the flowing temperature
   std::string temperature;
   std::vector<std::string> stations_out;
 };
@@ -52,6 +54,34 @@ struct CalibrateOptions : CommonOptions {
   std::string target;
 };
 
+/// Plausible ranges of requested (--dra) and fitted (calibrate) values, each with its source. A value
+/// outside its range is reported on stderr as `caspflow: warning: ...` and the command goes on (exit 0).
+/// This is the one place these ranges live; docs/hydraulics-pipeline.md §4 lists them.
+namespace plausible {
+/// Drag reduction: the largest DR among the published field figures is TAPS's 50 % (the others are
+/// Mostorod-Tanta 35.4 % DR, SUMED 9-32 % flow, Trans Mountain ~10 % flow).
+constexpr double kDraMax = 0.50;
+constexpr const char* kDraSource =
+    "the field range of route-data §10 (row 'TAPS (48 in, 800 mi)': 50 % drag reduction, the largest published)";
+/// Pipe steel for the MAOP limit (the pipeline file has no steel grade): API 5L X65, SMYS 448 MPa
+/// (65,000 psi, API 5L). route-data §1 row 'Steel grade (Turkish 34/42-in pipe)' gives X65 for Turkey; the
+/// Azerbaijan and Georgia grades were not found, so X65 is assumed there.
+constexpr double kSmysPa = 448e6;
+constexpr const char* kSteel =
+    "API 5L X65, SMYS 448 MPa (route-data §1 row 'Steel grade (Turkish 34/42-in pipe)'; assumed outside Turkey)";
+/// ASME B31.4 §403.2.1: allowable hoop stress S = F E SMYS with design factor F <= 0.72 (weld joint
+/// factor E = 1 for API 5L pipe). The MAOP limit of a section is Barlow's P = 2 F SMYS t / D (D outside).
+constexpr double kDesignFactor = 0.72;
+/// Station head factor: head goes with speed squared (affinity laws, Karassik, Pump Handbook), so +-10 %
+/// of speed or impeller diameter about the assumed pumps is 0.81-1.21 in head. Further from 1 the fit is
+/// standing in for other pumps (more units, other staging) or for an error elsewhere (MAOP, profile).
+constexpr double kHeadScaleMin = 0.81, kHeadScaleMax = 1.21;
+constexpr const char* kHeadScaleSource =
+    "assumed: +-10 % pump speed or impeller diameter about the assumed pump curves, head ~ speed^2 (affinity laws)";
+}  // namespace plausible
+
+void warn(const std::string& message) { std::cerr << "caspflow: warning: " << message << "\n"; }
+
 /// What to solve: the pipeline, the fluid and a description of where they came from.
 struct Subject {
   pl::Pipeline pipeline;
@@ -63,6 +93,12 @@ struct Subject {
 
 [[noreturn]] void bad_option(const std::string& option, const std::string& message) {
   throw InputError(SourceLoc{"<command line>", 0, 0}, option, message);
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
 }
 
 double option_quantity(const std::string& option, const std::string& text, inputs::Dim dim) {
@@ -100,6 +136,74 @@ bool is_pipeline_text(const std::string& text, const std::string& path) {
   }
 }
 
+bool has_viscosity(const model::Grade& g) { return g.visc_t1 > 0 && g.visc_nu1 > 0 && g.visc_t2 > 0 && g.visc_nu2 > 0; }
+
+/// A grade as `caspflow run` models it (model/allocation.cpp, Allocator: rho15 from the grade, the Fluid's
+/// default expansion coefficient, the grade's two viscosity points).
+hy::Fluid grade_fluid(const model::Grade& g) {
+  hy::Fluid f;
+  f.rho15 = g.density;
+  f.t1 = g.visc_t1;
+  f.nu1 = g.visc_nu1;
+  f.t2 = g.visc_t2;
+  f.nu2 = g.visc_nu2;
+  return f;
+}
+
+std::string pct(double x) { return fmt("%.6g", x * 100) + " %"; }
+
+/// `--blend grade=fraction,...`: volume fractions at 15 degC (plain numbers or "%"), each >= 0, summing to
+/// 1 within 1e-6, of grades of the scenario. Returns (grade index, fraction) in the order given.
+std::vector<std::pair<std::size_t, double>> parse_blend(const std::string& text, const model::Scenario& sc) {
+  std::string ids;
+  for (const auto& g : sc.grades) ids += (ids.empty() ? "" : ", ") + g.id;
+  const std::string expected = "expected grade=fraction pairs separated by commas, e.g. \"" +
+                               (sc.grades.empty() ? std::string("a=0.7,b=0.3") : sc.grades.front().id + "=0.7,...") +
+                               "\" (volume fractions at 15 degC, plain numbers or %, each >= 0, summing to 1)";
+  std::vector<std::pair<std::size_t, double>> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string item = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    const std::size_t eq = item.find('=');
+    if (item.empty() || eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      bad_option("--blend", "found \"" + text + "\" (item \"" + item + "\"), " + expected);
+    const std::string id = item.substr(0, eq), value = item.substr(eq + 1);
+    std::size_t gi = sc.grades.size();
+    for (std::size_t i = 0; i < sc.grades.size(); ++i)
+      if (sc.grades[i].id == id) gi = i;
+    if (gi == sc.grades.size())
+      bad_option("--blend", "found grade '" + id + "' in \"" + text + "\", expected a grade of the scenario: " + ids);
+    for (const auto& e : out)
+      if (e.first == gi) bad_option("--blend", "found grade '" + id + "' twice in \"" + text + "\", expected each grade once");
+    double x = 0;
+    std::size_t used = 0;
+    try {
+      x = std::stod(value, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != value.size()) {
+      try {
+        const inputs::Quantity q = inputs::parse_quantity(value);
+        if (q.dim != inputs::Dim::Fraction) throw std::invalid_argument("not a fraction");
+        x = q.value;
+      } catch (const std::invalid_argument&) {
+        bad_option("--blend", "found \"" + value + "\" for grade '" + id + "', expected a volume fraction (a plain number or %)");
+      }
+    }
+    if (!std::isfinite(x) || x < 0)
+      bad_option("--blend", "found \"" + value + "\" for grade '" + id + "', expected a volume fraction >= 0");
+    out.emplace_back(gi, x);
+  }
+  double sum = 0;
+  for (const auto& e : out) sum += e.second;
+  if (!(std::fabs(sum - 1.0) <= 1e-6))
+    bad_option("--blend", "found fractions summing to " + fmt("%.9g", sum) + " in \"" + text + "\", expected a sum of 1 (100 %) within 1e-6");
+  return out;
+}
+
 Subject resolve(const CommonOptions& o) {
   // A regular file below the input size limit only: a FIFO or /dev/zero is refused without blocking (exit 2).
   const std::string text = inputs::read_input_file_or_throw(o.file, "file");
@@ -109,6 +213,9 @@ Subject resolve(const CommonOptions& o) {
     s.pipeline = pl::parse_pipeline(text, o.file);
     if (!o.pipeline_id.empty() && o.pipeline_id != s.pipeline.id)
       bad_option("--pipeline", "found '" + o.pipeline_id + "', but " + o.file + " describes pipeline '" + s.pipeline.id + "'");
+    if (o.blend_given)
+      bad_option("--blend", "found \"" + o.blend + "\" with a pipeline file (" + o.file +
+                                "), which has no grades; expected a scenario file whose [grades] the blend names");
     // No scenario, so no grade: the base crude of BTC (route-data §6 Azeri BTC density 0.84 g/cm3;
     // viscosity not public, 6 cSt at 20 degC and 3.5 cSt at 40 degC assumed).
     s.fluid = hy::Fluid{840.0, 8.0e-4, 293.15, 6e-6, 313.15, 3.5e-6};
@@ -132,25 +239,62 @@ Subject resolve(const CommonOptions& o) {
     }
     if (legs.size() > 1) bad_option("--pipeline", "missing; the scenario has several hydraulic pipeline legs: " + ids);
     const model::Leg& leg = *legs.front();
+    // The blend is checked before the pipeline file is read: a bad --blend is an input error either way.
+    const auto parts = o.blend_given ? parse_blend(o.blend, sc) : std::vector<std::pair<std::size_t, double>>{};
     s.pipeline = pl::load_pipeline(leg.hydraulic_model);
-    if (leg.linefill_owner < 0)
-      throw InputError(leg.loc, "legs." + leg.id + ".linefill_owner",
-                       "missing; expected the shipper whose grade is the base crude of the hydraulic leg");
-    const model::Shipper& sh = sc.shippers.at(leg.linefill_owner);
-    const model::Grade& g = sc.grades.at(sh.grade);
-    s.fluid = hy::Fluid{g.density, 8.0e-4, 293.15, 6e-6, 313.15, 3.5e-6};
-    std::string visc = "viscosity 6 cSt at 20 degC / 3.5 cSt at 40 degC assumed (grade has none)";
-    if (g.visc_t1 > 0 && g.visc_nu1 > 0 && g.visc_t2 > 0 && g.visc_nu2 > 0) {
-      s.fluid.t1 = g.visc_t1;
-      s.fluid.nu1 = g.visc_nu1;
-      s.fluid.t2 = g.visc_t2;
-      s.fluid.nu2 = g.visc_nu2;
-      visc = "viscosity from the grade";
+    if (!parts.empty()) {
+      // The same rule and code as the run's linefill (model/allocation.cpp, hydraulic_conditions): grades
+      // with a zero share left out, one grade as it is, several through hydraulics::blend (volume-additive
+      // density, Refutas viscosity blending number mixed by mass fraction).
+      std::vector<hy::Fluid> fl;
+      std::vector<double> fr;
+      double tot = 0;
+      for (const auto& [gi, x] : parts) tot += x;
+      std::string desc;
+      for (const auto& [gi, x] : parts) {
+        const model::Grade& g = sc.grades.at(gi);
+        desc += (desc.empty() ? "" : " + ") + g.id + " " + pct(x);
+        if (!(x > 0)) continue;
+        if (!has_viscosity(g))
+          bad_option("--blend", "found grade '" + g.id + "', which has no viscosity in the scenario; expected a grade with two "
+                                "(temperature, viscosity) points (`caspflow run` refuses it in a hydraulic pipeline too)");
+        fl.push_back(grade_fluid(g));
+        fr.push_back(x / tot);
+      }
+      try {
+        s.fluid = fl.size() == 1 ? fl.front() : hy::blend(fl, fr);
+      } catch (const std::invalid_argument& e) {
+        bad_option("--blend", std::string("found \"") + o.blend + "\": " + e.what());
+      }
+      s.fluid_label = "blend " + desc + " by volume at 15 degC (volume-additive density, Refutas viscosity by mass fraction)";
+    } else {
+      if (leg.linefill_owner < 0)
+        throw InputError(leg.loc, "legs." + leg.id + ".linefill_owner",
+                         "missing; expected the shipper whose grade is the base crude of the hydraulic leg");
+      const model::Shipper& sh = sc.shippers.at(leg.linefill_owner);
+      const model::Grade& g = sc.grades.at(sh.grade);
+      s.fluid = hy::Fluid{g.density, 8.0e-4, 293.15, 6e-6, 313.15, 3.5e-6};
+      std::string visc = "viscosity 6 cSt at 20 degC / 3.5 cSt at 40 degC assumed (grade has none)";
+      if (has_viscosity(g)) {
+        s.fluid = grade_fluid(g);
+        visc = "viscosity from the grade";
+      }
+      s.fluid_label = "grade " + g.id + " (linefill owner " + sh.id + " of leg " + leg.id + "; " + visc + ")";
     }
-    s.fluid_label = "grade " + g.id + " (linefill owner " + sh.id + " of leg " + leg.id + "; " + visc + ")";
     if (!leg.dra.empty()) s.scenario_dra = leg.dra.at(sc.start);
   }
   return s;
+}
+
+/// The fluid actually used: the subject's, with --density (at 15 degC) replacing its reference density.
+hy::Fluid used_fluid(const CommonOptions& o, const Subject& s) {
+  hy::Fluid f = s.fluid;
+  if (!o.density.empty()) {
+    f.rho15 = option_quantity("--density", o.density, inputs::Dim::Density);
+    if (!(f.rho15 > 0) || !std::isfinite(f.rho15))
+      bad_option("--density", "found \"" + o.density + "\", expected a positive density at 15 degC");
+  }
+  return f;
 }
 
 pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temperature_k) {
@@ -161,14 +305,14 @@ pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temp
     bad_option("--temperature", "found \"" + o.temperature + "\", expected a temperature of -40 to 150 degC (233.15 to 423.15 K, "
                                 "where the ASTM D341 viscosity and API MPMS 11.1 density correlations hold)");
   *temperature_k = T;
+  const hy::Fluid f = used_fluid(o, s);
   pl::Conditions c;
   try {
-    c.rho = s.fluid.density(T);
-    c.nu = s.fluid.viscosity(T);
+    // The run's conversion to the flowing temperature (pipeline::conditions_for, as Allocator uses it).
+    c = pl::conditions_for(f, T);
   } catch (const std::invalid_argument& e) {
     throw InputError(SourceLoc{o.file, 0, 0}, "grade", std::string("fluid properties: ") + e.what());
   }
-  if (!o.density.empty()) c.rho = option_quantity("--density", o.density, inputs::Dim::Density);
   if (!o.viscosity.empty()) c.nu = option_quantity("--viscosity", o.viscosity, inputs::Dim::KinViscosity);
   if (!(c.rho > 0)) bad_option("--density", "expected a positive density");
   if (!(c.nu > 0)) bad_option("--viscosity", "expected a positive viscosity");
@@ -187,6 +331,47 @@ pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temp
   }
   return c;
 }
+
+/// Plausibility of the drag reduction used (requested with --dra, or the scenario leg's, or fitted).
+void check_dra(double dra, const std::string& what) {
+  if (dra > plausible::kDraMax)
+    warn(what + " " + fmt("%.4g", dra * 100) + " % is beyond " + plausible::kDraSource + ", 0-" +
+         fmt("%.0f", plausible::kDraMax * 100) + " %");
+}
+
+/// Plausibility of an MAOP applied to every section: Barlow's limit of each section with a known wall.
+void check_maop(double maop_pa, const pl::Pipeline& p, const std::string& what) {
+  int over = 0, known = 0;
+  const pl::Section* worst = nullptr;
+  double worst_limit = 0;
+  for (const auto& sec : p.sections) {
+    if (!(sec.wall_m > 0 && sec.outer_diameter_m > 0)) continue;
+    ++known;
+    // Implausible: a pressure at which the hoop stress passes SMYS (the pipe yields). The design limit of
+    // ASME B31.4 (F = 0.72) is reported with it, as information: a fitted MAOP above it but below yield
+    // says the assumed steel or wall may be wrong, not that the fit is.
+    const double limit = 2.0 * plausible::kSmysPa * sec.wall_m / sec.outer_diameter_m;
+    if (maop_pa > limit) ++over;
+    if (!worst || limit < worst_limit) {
+      worst = &sec;
+      worst_limit = limit;
+    }
+  }
+  if (over == 0) return;
+  warn(what + " " + fmt("%.4f", maop_pa / 1e5) + " bar would take the hoop stress past the steel's yield in " +
+       std::to_string(over) + " of " + std::to_string(known) + " sections with a known wall; lowest: section " + worst->id +
+       " (" + fmt("%.1f", worst->outer_diameter_m * 1000) + " mm OD, " + fmt("%.1f", worst->wall_m * 1000) + " mm wall): " +
+       fmt("%.1f", worst_limit / 1e5) + " bar = Barlow 2 S t / D with S = " + plausible::kSteel +
+       "; the ASME B31.4 §403.2.1 design limit (F = 0.72) there is " + fmt("%.1f", worst_limit * plausible::kDesignFactor / 1e5) + " bar");
+}
+
+void check_head_scale(double v, const std::string& what) {
+  if (v < plausible::kHeadScaleMin || v > plausible::kHeadScaleMax)
+    warn(what + " " + fmt("%.4f", v) + " is outside the plausible " + fmt("%.2f", plausible::kHeadScaleMin) + "-" +
+         fmt("%.2f", plausible::kHeadScaleMax) + " (" + plausible::kHeadScaleSource + ")");
+}
+
+std::string dra_what(const CommonOptions& o) { return o.dra.empty() ? "drag reduction (the scenario leg's `dra`)" : "--dra"; }
 
 std::string json_str(const std::string& s) {
   std::string o = "\"";
@@ -209,12 +394,6 @@ std::string num(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
   return buf;
 }
 
@@ -248,11 +427,26 @@ std::string stations_out_text(const pl::Pipeline& p, const pl::Conditions& c) {
   return s.empty() ? "none" : s;
 }
 
+/// Where the fluid came from, with the overrides that replaced part of it.
+std::string fluid_text(const CommonOptions& o, const Subject& s) {
+  std::string t = s.fluid_label;
+  if (!o.density.empty()) t += "; density at 15 degC from --density";
+  if (!o.viscosity.empty()) t += "; viscosity at the flowing temperature from --viscosity";
+  return t;
+}
+
+std::string fluid_line(const Subject& s, double T, const pl::Conditions& c) {
+  return "  density " + fmt("%.2f", c.rho15) + " kg/m3 at 15 degC, " + fmt("%.2f", c.rho) + " kg/m3 at " +
+         fmt("%.1f", T - 273.15) + " degC (used); viscosity " + fmt("%.3f", c.nu * 1e6) + " cSt; drag reduction " +
+         fmt("%.1f", c.dra * 100) + " %; stations out: " + stations_out_text(s.pipeline, c);
+}
+
 int run_capacity(const CapacityOptions& o) {
   const Subject s = resolve(o);
   if (!o.profile_csv.empty()) outputs::check_output_path(o.profile_csv, s.inputs, "--profile");
   double T = 0;
   const pl::Conditions c = conditions(o, s, &T);
+  check_dra(c.dra, dra_what(o));
   const pl::PipelineModel model(s.pipeline);
   const pl::CapacityResult r = model.capacity(c);
   if (!o.profile_csv.empty()) write_profile_csv(o.profile_csv, r.profile);
@@ -262,8 +456,9 @@ int run_capacity(const CapacityOptions& o) {
     std::ostringstream js;
     js << "{\"pipeline\": " << json_str(s.pipeline.id) << ", \"capacity_m3s\": " << num(r.q)
        << ", \"capacity_m3h\": " << num(r.q * 3600) << ", \"capacity_bpd\": " << num(bpd)
-       << ", \"capacity_mtpa\": " << num(mtpa) << ", \"density_kg_m3\": " << num(c.rho)
-       << ", \"viscosity_m2_s\": " << num(c.nu) << ", \"dra\": " << num(c.dra) << ", \"binding\": {\"kind\": "
+       << ", \"capacity_mtpa\": " << num(mtpa) << ", \"temperature_K\": " << num(T)
+       << ", \"density_15C_kg_m3\": " << num(c.rho15) << ", \"density_kg_m3\": " << num(c.rho)
+       << ", \"viscosity_m2_s\": " << num(c.nu) << ", \"fluid\": " << json_str(fluid_text(o, s)) << ", \"dra\": " << num(c.dra) << ", \"binding\": {\"kind\": "
        << json_str(pl::kind_name(r.binding.kind)) << ", \"location\": " << json_str(r.binding.location)
        << ", \"chainage_m\": " << num(r.binding.chainage_m) << ", \"margin_m\": " << num(r.binding.margin_m)
        << ", \"upstream_station\": " << json_str(r.binding.upstream_station)
@@ -282,10 +477,7 @@ int run_capacity(const CapacityOptions& o) {
   }
   std::cout << "pipeline " << s.pipeline.id << " (" << s.pipeline.name << "), " << fmt("%.1f", s.pipeline.length() / 1000)
             << " km, " << s.pipeline.stations.size() << " pump stations; file " << s.pipeline.file << "\n";
-  std::cout << "fluid: " << s.fluid_label << "\n";
-  std::cout << "  at " << fmt("%.1f", T - 273.15) << " degC: " << fmt("%.1f", c.rho) << " kg/m3, " << fmt("%.3f", c.nu * 1e6)
-            << " cSt; drag reduction " << fmt("%.1f", c.dra * 100) << " %; stations out: " << stations_out_text(s.pipeline, c)
-            << "\n";
+  std::cout << "fluid: " << fluid_text(o, s) << "\n" << fluid_line(s, T, c) << "\n";
   std::cout << "capacity: " << fmt("%.1f", r.q * 3600) << " m3/h = " << fmt("%.0f", bpd) << " b/d (" << fmt("%.4f", bpd / 1e6)
             << " Mb/d) = " << fmt("%.2f", mtpa) << " Mt/yr\n";
   std::cout << "binding: " << binding_text(r.binding) << "\n";
@@ -320,14 +512,12 @@ int run_calibrate(const CalibrateOptions& o, const std::string& command_line) {
     for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
     bad_option("--parameter", "found '" + o.parameter + "', expected one of: " + all);
   }
+  if (o.parameter != "dra") check_dra(c.dra, dra_what(o));
   const pl::CalibrationResult r = pl::calibrate(s.pipeline, c, o.parameter, target);
   std::time_t now = std::time(nullptr);
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
-  std::cout << "pipeline " << s.pipeline.id << "; fluid: " << s.fluid_label << "\n";
-  std::cout << "  at " << fmt("%.1f", T - 273.15) << " degC: " << fmt("%.1f", c.rho) << " kg/m3, " << fmt("%.3f", c.nu * 1e6)
-            << " cSt; drag reduction " << fmt("%.1f", c.dra * 100) << " %; stations out: " << stations_out_text(s.pipeline, c)
-            << "\n";
+  std::cout << "pipeline " << s.pipeline.id << "; fluid: " << fluid_text(o, s) << "\n" << fluid_line(s, T, c) << "\n";
   std::cout << "target capacity " << fmt("%.6g", target) << " m3/s (" << fmt("%.0f", pl::to_bpd(target)) << " b/d)\n";
   std::string value_text;
   if (o.parameter == "maop")
@@ -339,6 +529,10 @@ int run_calibrate(const CalibrateOptions& o, const std::string& command_line) {
   std::cout << o.parameter << " = " << value_text << " gives capacity " << fmt("%.6g", r.capacity) << " m3/s ("
             << fmt("%.0f", pl::to_bpd(r.capacity)) << " b/d); binding: " << binding_text(r.binding) << "\n";
   std::cout << "(" << r.capacity_calls << " capacity solves)\n";
+  std::cout.flush();
+  if (o.parameter == "maop") check_maop(r.value, s.pipeline, "fitted maop");
+  if (o.parameter == "head_scale") check_head_scale(r.value, "fitted head_scale");
+  if (o.parameter == "dra") check_dra(r.value, "fitted dra");
   if (o.parameter != "dra") {
     std::cout << "\nto commit it, set in " << s.pipeline.file << ":\n";
     if (o.parameter == "maop")
@@ -357,8 +551,15 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
       ->required();
   cmd->add_option("--pipeline", o.pipeline_id, "pipeline leg ID (needed when the scenario has several)");
   cmd->add_option("--dra", o.dra, "drag reduction of turbulent friction: \"25%\" or 0.25 (default: the scenario leg's `dra` at its start, 0 for a pipeline file)");
-  cmd->add_option("--viscosity", o.viscosity, "kinematic viscosity at flowing temperature, e.g. \"6 cSt\" (overrides the grade)");
-  cmd->add_option("--density", o.density, "density at flowing temperature, e.g. \"840 kg/m3\" (overrides the grade)");
+  cmd->add_option("--blend", o.blend,
+                  "crude blend as volume fractions at 15 degC of the scenario's grades, e.g. \"azeri_btc=0.7,kz_tengiz=30%\" "
+                  "(each >= 0, sum 1; density and viscosity blended as `caspflow run` blends a linefill; default: the "
+                  "leg's linefill owner's grade)");
+  cmd->add_option("--viscosity", o.viscosity,
+                  "kinematic viscosity at the flowing temperature, e.g. \"6 cSt\" (wins over the grade or --blend)");
+  cmd->add_option("--density", o.density,
+                  "density at 15 degC, e.g. \"840 kg/m3\", corrected to the flowing temperature as the run corrects a grade "
+                  "(rho15 / (1 + 8e-4/K (T - 15 degC))); wins over the grade or --blend");
   cmd->add_option("--temperature", o.temperature, "flowing temperature, e.g. \"15 degC\" (default: the pipeline file's)");
   cmd->add_option("--station-out", o.stations_out, "pump station out of service (bypassed); repeat for several");
 }
@@ -376,7 +577,10 @@ void add_capacity_commands(CLI::App& app, Action& action) {
   add_common(cap, *co);
   cap->add_option("--profile", co->profile_csv, "write the hydraulic profile at capacity to this CSV file");
   cap->add_flag("--json", co->json, "print one JSON object (SI units) instead of the table");
-  cap->callback([co, &action]() { action = [co]() { return run_capacity(*co); }; });
+  cap->callback([co, cap, &action]() {
+    co->blend_given = cap->count("--blend") > 0;
+    action = [co]() { return run_capacity(*co); };
+  });
 
   auto ko = std::make_shared<CalibrateOptions>();
   auto* cal = app.add_subcommand(
@@ -388,11 +592,13 @@ void add_capacity_commands(CLI::App& app, Action& action) {
   add_common(cal, *ko);
   cal->add_option("--parameter", ko->parameter, "maop, head_scale or dra")->required();
   cal->add_option("--target", ko->target, "target capacity, e.g. \"1.0 Mb/d\"")->required();
-  cal->callback([ko, &action]() {
+  cal->callback([ko, cal, &action]() {
+    ko->blend_given = cal->count("--blend") > 0;
     std::string cmdline = "caspflow calibrate " + ko->file + " --parameter " + ko->parameter + " --target \"" + ko->target +
                           "\" --dra " + ko->dra;
     if (!ko->pipeline_id.empty()) cmdline += " --pipeline " + ko->pipeline_id;
     if (!ko->viscosity.empty()) cmdline += " --viscosity \"" + ko->viscosity + "\"";
+    if (ko->blend_given) cmdline += " --blend \"" + ko->blend + "\"";
     if (!ko->density.empty()) cmdline += " --density \"" + ko->density + "\"";
     if (!ko->temperature.empty()) cmdline += " --temperature \"" + ko->temperature + "\"";
     for (const auto& s : ko->stations_out) cmdline += " --station-out " + s;
