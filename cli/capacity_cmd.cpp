@@ -42,6 +42,7 @@ struct CommonOptions {
   std::string density;    ///< at 15 degC; wins over the grade / blend, corrected to the flowing temperature
   std::string temperature;
   std::vector<std::string> stations_out;
+  ScenarioOverrides ov;
 };
 
 struct CapacityOptions : CommonOptions {
@@ -213,6 +214,9 @@ Subject resolve(const CommonOptions& o) {
     s.pipeline = pl::parse_pipeline(text, o.file);
     if (!o.pipeline_id.empty() && o.pipeline_id != s.pipeline.id)
       bad_option("--pipeline", "found '" + o.pipeline_id + "', but " + o.file + " describes pipeline '" + s.pipeline.id + "'");
+    if (!o.ov.list().empty())
+      bad_option(o.ov.set.empty() ? (o.ov.start.empty() ? "--end" : "--start") : "--set",
+                 "found an override with a pipeline file (" + o.file + "), expected a scenario file (overrides use its key paths)");
     if (o.blend_given)
       bad_option("--blend", "found \"" + o.blend + "\" with a pipeline file (" + o.file +
                                 "), which has no grades; expected a scenario file whose [grades] the blend names");
@@ -221,7 +225,7 @@ Subject resolve(const CommonOptions& o) {
     s.fluid = hy::Fluid{840.0, 8.0e-4, 293.15, 6e-6, 313.15, 3.5e-6};
     s.fluid_label = "default crude (840 kg/m3 at 15 degC; 6 cSt at 20 degC, 3.5 cSt at 40 degC, assumed)";
   } else {
-    const model::Scenario sc = inputs::load_scenario(o.file);
+    const model::Scenario sc = inputs::load_scenario(o.file, o.ov.list());
     s.inputs.insert(s.inputs.end(), sc.input_files.begin(), sc.input_files.end());
     std::vector<const model::Leg*> legs;
     std::string ids;
@@ -562,6 +566,7 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
                   "(rho15 / (1 + 8e-4/K (T - 15 degC))); wins over the grade or --blend");
   cmd->add_option("--temperature", o.temperature, "flowing temperature, e.g. \"15 degC\" (default: the pipeline file's)");
   cmd->add_option("--station-out", o.stations_out, "pump station out of service (bypassed); repeat for several");
+  add_override_options(cmd, o.ov);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ struct RunOptions {
   std::string scenario;
   std::string output;
   bool quiet = false;
+  ScenarioOverrides ov;
 };
 }  // namespace
 
@@ -37,10 +38,11 @@ void add_run_commands(CLI::App& app, Action& action) {
                   "(.<name>.caspflow-tmp.XXXXXX) and renamed when complete; must not be an input file, a device, a "
                   "FIFO or a directory");
   run->add_flag("-q,--quiet", opt->quiet, "print no progress and no summary");
+  add_override_options(run, opt->ov);
   run->callback([opt, &action]() {
     action = [opt]() {
       const auto t_start = std::chrono::steady_clock::now();
-      model::Scenario sc = inputs::load_scenario(opt->scenario);
+      model::Scenario sc = inputs::load_scenario(opt->scenario, opt->ov.list());
       std::string out = opt->output;
       if (out.empty()) out = "outputs/" + std::filesystem::path(opt->scenario).stem().string() + ".h5";
       // Before simulating: the output must not be an input (scenario, parents, CSV, pipeline files), a device,
@@ -68,14 +70,15 @@ void add_run_commands(CLI::App& app, Action& action) {
     };
   });
 
-  auto copt = std::make_shared<std::string>();
+  auto copt = std::make_shared<RunOptions>();
   auto* check = app.add_subcommand("check", "Validate a scenario file without simulating; lists every problem found.");
-  check->add_option("SCENARIO", *copt, "scenario file (TOML)")->required();
+  check->add_option("SCENARIO", copt->scenario, "scenario file (TOML)")->required();
+  add_override_options(check, copt->ov);
   check->callback([copt, &action]() {
     action = [copt]() {
-      const model::Scenario sc = inputs::load_scenario(*copt);
+      const model::Scenario sc = inputs::load_scenario(copt->scenario, copt->ov.list());
       const model::Allocator alloc(sc);  // also loads hydraulic pipeline files and checks station ids
-      std::cout << "ok: " << *copt << ": " << sc.grades.size() << " grades, " << sc.nodes.size() << " nodes, "
+      std::cout << "ok: " << copt->scenario << ": " << sc.grades.size() << " grades, " << sc.nodes.size() << " nodes, "
                 << sc.legs.size() << " legs, " << sc.shippers.size() << " shippers, " << sc.events.size()
                 << " events, " << model::iso_date(sc.start) << " to " << model::iso_date(sc.end - model::kDay) << "; "
                 << sc.assumptions.size() << " values marked assumed\n";
