@@ -36,12 +36,53 @@ int main(int argc, char** argv) {
       "allocation of capacity between shippers through time, and writes daily time series to HDF5\n"
       "(open with xarray.open_dataset).\n\n"
       "Exit codes: 0 ok, 2 bad input, 3 solver failure, 4 I/O failure."};
+  app.name("caspflow");  // `Usage: caspflow ...` whatever the path it was started by
   app.set_version_flag("--version", std::string("caspflow ") + caspflow::kVersion + " (" + caspflow::kGitCommit + ")");
   app.require_subcommand(1);
   caspflow::cli::Action action;
   caspflow::cli::add_run_commands(app, action);
   caspflow::cli::add_hydraulics_command(app, action);
   caspflow::cli::add_capacity_commands(app, action);
+  auto find_sub = [&app](const std::string& name) -> CLI::App* {
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+      if (sub->get_name() == name) return sub;
+    return nullptr;
+  };
+  // Examples at the end of each command's --help (the shipped scenarios).
+  const std::pair<const char*, const char*> examples[] = {
+      {"run", "caspflow run inputs/scenarios/base.toml -o outputs/base.h5\n  caspflow run inputs/scenarios/base.toml --set legs.caspian_tankers.fleet=7 --end 2030-12-31 -o outputs/fleet7.h5"},
+      {"check", "caspflow check inputs/scenarios/cpc-outage-2025.toml"},
+      {"capacity", "caspflow capacity inputs/scenarios/base.toml --blend azeri_btc=0.7,kz_tengiz=0.3 --json"},
+      {"calibrate", "caspflow calibrate inputs/scenarios/btc-hydraulics.toml --parameter maop --target \"1.0 Mb/d\" --dra 0"},
+      {"hydraulics", "caspflow hydraulics NET.inp --json"},
+  };
+  for (const auto& [name, ex] : examples)
+    if (auto* sub = find_sub(name)) sub->footer(std::string("\nExample:\n  ") + ex);
+  app.footer("\nRun `caspflow help COMMAND` (or `caspflow COMMAND --help`) for one command.\n"
+             "Example: caspflow run inputs/scenarios/base.toml -o outputs/base.h5");
+  // `caspflow help [COMMAND]`: the same text as --help.
+  auto help_cmd = std::make_shared<std::string>();
+  auto* help = app.add_subcommand("help", "Show the command list, or one command's options: caspflow help run");
+  help->add_option("COMMAND", *help_cmd, "a command name");
+  help->callback([&app, help_cmd, find_sub, &action]() {
+    action = [&app, help_cmd, find_sub]() {
+      if (help_cmd->empty()) {  // the formatter directly: app.help() would show the selected `help` command's
+        std::cout << app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);
+        return 0;
+      }
+      auto* sub = find_sub(*help_cmd);
+      if (!sub || *help_cmd == "help") {
+        std::cerr << "caspflow: no command '" << *help_cmd << "'; the commands are run, check, capacity, calibrate, hydraulics, help\n";
+        return 2;
+      }
+      std::cout << sub->help("caspflow");
+      return 0;
+    };
+  });
+  if (argc == 1) {  // no arguments: the command list, not an error
+    std::cout << app.help();
+    return 0;
+  }
 
   try {
     app.parse(argc, argv);
