@@ -3,8 +3,8 @@
 
 Usage: check_capacity_fluid.py CASPFLOW SCENARIO (inputs/scenarios/base.toml).
 Every check runs the CLI and looks at the exit code AND the output. References:
-- Refutas: VBN = 14.534 ln ln(nu[cSt] + 0.8) + 10.975, mixed linearly by mass fraction (Maxwell, Data Book on
-  Hydrocarbons; docs/quality.md); density volume-additive.
+- Refutas: VBN = 14.534 ln ln(nu[cSt] + 0.8) + 10.975, mixed linearly by mass fraction (Maples, Petroleum
+  Refinery Process Economics, 2000, as quoted in docs/quality.md); density volume-additive.
 - Grades of base.toml: azeri_btc 840 kg/m3, 6 cSt at 20 degC (route-data §6 density; viscosity assumed);
   kz_tengiz 45 API -> 141.5/(45+131.5) x 999.016 kg/m3 (API MPMS 11.1), 4 cSt at 20 degC (assumed).
 - Temperature correction of the run: rho(T) = rho15 / (1 + 8e-4/K (T - 15 degC)) (model/hydraulics/fluid.hpp).
@@ -58,6 +58,16 @@ if b:
           f"blend viscosity {b['viscosity_m2_s'] * 1e6:.9f} cSt = Refutas by mass fraction {nu_blend:.9f} cSt")
     check(b["capacity_m3s"] > base["capacity_m3s"], "the lighter, thinner blend passes more than Azeri alone")
 
+# A second grade alone: --blend kz_tengiz=1 is that grade as stated in base.toml (45 API -> rho15 above, 4 cSt at
+# 20 degC), i.e. the same as giving those values with --density / --viscosity. Tolerance 1e-8: the Brent search
+# stops at 1e-9 relative, and the viscosity through ASTM D341 at its own point differs from 4 cSt by round-off.
+k1 = js("--blend", "kz_tengiz=1")
+k2 = js("--density", repr(rho_k) + " kg/m3", "--viscosity", "4 cSt")
+if k1 and k2:
+    check(abs(k1["density_15C_kg_m3"] / rho_k - 1) < 1e-9 and abs(k1["viscosity_m2_s"] / 4e-6 - 1) < 1e-9
+          and abs(k1["capacity_m3s"] / k2["capacity_m3s"] - 1) < 1e-8,
+          f"--blend kz_tengiz=1 equals the grade alone ({k1['capacity_m3s']} vs {k2['capacity_m3s']} m3/s)")
+
 # --density is the density at 15 degC, corrected to the flowing temperature as the run corrects a grade.
 d = js("--density", "840 kg/m3")
 if d and base:
@@ -90,6 +100,35 @@ with tempfile.TemporaryDirectory() as d:
     r = subprocess.run([exe, "calibrate", thin, "--parameter", "maop", "--target", "1.2 Mb/d"], capture_output=True, text=True)
     check(r.returncode == 0 and "caspflow: warning: fitted maop" in r.stderr and "yield" in r.stderr,
           f"calibrate maop on 9 mm walls warns that the hoop stress passes yield, exit 0 (rc {r.returncode})")
+
+# head_scale and fitted dra plausibility (calibrate): a warning exactly when the fitted value printed lies outside
+# its documented range (head_scale 0.81-1.21, assumed, affinity laws; dra 0-50 %, route-data §10 TAPS row).
+def calibrate(path, *args):
+    r = subprocess.run([exe, "calibrate", path, *args], capture_output=True, text=True)
+    return r.returncode, r.stdout, r.stderr
+
+
+for target in ("0.9 Mb/d", "1.0 Mb/d"):
+    rc, out, err = calibrate(hyd, "--parameter", "head_scale", "--target", target, "--dra", "0")
+    m = re.search(r"^head_scale = ([0-9.]+) gives", out, re.M)
+    check(rc == 0 and m is not None, f"calibrate head_scale to {target} exits 0 and prints the value (rc {rc})")
+    if m:
+        v = float(m.group(1))
+        outside = not (0.81 <= v <= 1.21)
+        check(("caspflow: warning: fitted head_scale" in err) == outside,
+              f"head_scale {v} for {target}: warning {'expected' if outside else 'not expected'} (stderr {err.strip()[:80]!r})")
+for target in ("1.4 Mb/d", "1.5 Mb/d"):
+    rc, out, err = calibrate(hyd, "--parameter", "dra", "--target", target)
+    m = re.search(r"^dra = ([0-9.]+) % gives", out, re.M)
+    check(rc == 0 and m is not None, f"calibrate dra to {target} exits 0 and prints the value (rc {rc})")
+    if m:
+        v = float(m.group(1))
+        outside = v > 50.0
+        check(("caspflow: warning: fitted dra" in err) == outside,
+              f"dra {v} % for {target}: warning {'expected' if outside else 'not expected'} (stderr {err.strip()[:80]!r})")
+# A requested --dra on calibrate is checked too.
+rc, out, err = calibrate(hyd, "--parameter", "maop", "--target", "1.2 Mb/d", "--dra", "62%")
+check(rc == 0 and "caspflow: warning: --dra 62" in err, f"calibrate --dra 62% warns and exits 0 (rc {rc})")
 
 # Bad --blend: exit 2, a message naming the option.
 for bad, why in (("nope=1", "unknown grade"), ("azeri_btc=0.6,kz_tengiz=0.3", "sum 0.9"),
