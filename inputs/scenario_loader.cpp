@@ -288,7 +288,7 @@ class Loader {
       // Walk to the table that holds the last key.
       toml::table* tb = &root;
       std::string walked;
-      for (size_t k = 0; k + 1 <= segs.size() && ok; ++k) {
+      for (size_t k = 0; k < segs.size() && ok; ++k) {
         const auto& [name, idx] = segs[k];
         const bool last = k + 1 == segs.size();
         if (last && idx < 0) break;

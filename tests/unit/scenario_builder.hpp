@@ -40,6 +40,18 @@ struct Builder {
     sc.legs.push_back(l);
     return static_cast<int>(sc.legs.size()) - 1;
   }
+  /// A leg of any kind, its kind-specific fields left for the caller to fill (the reference is valid
+  /// until the next leg is added).
+  Leg& leg(const std::string& id, LegKind kind, int from, int to, CapBasis basis = CapBasis::Mass) {
+    Leg l;
+    l.id = id;
+    l.kind = kind;
+    l.from = from;
+    l.to = to;
+    l.basis = basis;
+    sc.legs.push_back(l);
+    return sc.legs.back();
+  }
   int shipper(const std::string& id, int origin, double supply, Priority pr = Priority::Firm, int grade = 0) {
     Shipper s;
     s.id = id;

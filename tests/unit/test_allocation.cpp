@@ -180,12 +180,7 @@ TEST_CASE("a sulphur cap that starts on a date: no limit before, the closed form
 TEST_CASE("tanker weather as a series: capacity = fleet x cargo / cycle x the series value") {
   Builder b;
   const int o = b.node("o", NodeKind::Origin), k = b.node("k", NodeKind::Sink);
-  Leg t;
-  t.id = "tankers";
-  t.kind = LegKind::Tanker;
-  t.from = o;
-  t.to = k;
-  t.basis = CapBasis::Mass;
+  Leg& t = b.leg("tankers", LegKind::Tanker, o, k);
   t.fleet = Series::constant(3);
   t.cargo = 12000e3;
   t.distance = 470e3;
@@ -193,9 +188,8 @@ TEST_CASE("tanker weather as a series: capacity = fleet x cargo / cycle x the se
   t.load_time = t.unload_time = 24 * 3600.0;
   for (double& w : t.weather) w = 0.7;
   t.weather_series = Series{{b.sc.start, b.sc.start + 5 * kDay}, {0.9, 0.4}, Interp::Step, {}};
-  b.sc.legs.push_back(t);
-  const Allocator alloc(b.sc);
   const double full = 3 * 12000e3 / t.cycle_time();
+  const Allocator alloc(b.sc);
   CHECK(alloc.leg_capacity(0, b.sc.start + kDay) == doctest::Approx(0.9 * full).epsilon(1e-14));
   CHECK(alloc.leg_capacity(0, b.sc.start + 6 * kDay) == doctest::Approx(0.4 * full).epsilon(1e-14));
 }
