@@ -323,7 +323,9 @@ class Loader {
       }
       if (!ok) continue;
       const std::string& last = segs.back().first;
-      tb->insert_or_assign(last, std::move(*snippet.get("v")));
+      // A new key keeps the snippet's source (`--set ...:1:1`), so a problem with it names the option.
+      const toml::source_region key_src = snippet.begin()->first.source();
+      tb->insert_or_assign(toml::key(last, key_src), std::move(*snippet.get("v")));
       record += key + " = " + val + "\n";
       sc_.overrides.push_back(key + "=" + val);
     }

@@ -53,6 +53,11 @@ check(r.returncode == 2 and "--set legs.cpc.capacity=60 Mx/yr:1:" in r.stderr an
       f"check --set with a bad unit exits 2 naming the option and key (rc {r.returncode})")
 r = subprocess.run([exe, "check", base, "--set", "legs.nope.capacity=1 Mt/yr"], capture_output=True, text=True)
 check(r.returncode == 2 and "found no table `legs.nope`" in r.stderr, f"check --set on a missing table exits 2 (rc {r.returncode})")
+# A misspelt new key is named with the option, not with the scenario file's line 1 (it is not in the file).
+r = subprocess.run([exe, "check", base, "--set", "legs.caspian_tankers.flet=7"], capture_output=True, text=True)
+check(r.returncode == 2 and "--set legs.caspian_tankers.flet=7:1:1: legs.caspian_tankers.flet: found unknown key" in r.stderr
+      and "did you mean `fleet`" in r.stderr and "base.toml:1:1" not in r.stderr,
+      f"check --set with a misspelt key exits 2 naming the option (rc {r.returncode}: {r.stderr.strip()[:200]})")
 r = subprocess.run([exe, "capacity", base, "--set", "legs.btc.dra=0", "--json"], capture_output=True, text=True)
 r0 = subprocess.run([exe, "capacity", base, "--dra", "0", "--json"], capture_output=True, text=True)
 check(r.returncode == 0 and r.stdout == r0.stdout, "capacity --set legs.btc.dra=0 equals --dra 0")
