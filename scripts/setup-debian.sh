@@ -10,6 +10,7 @@ PKGS=(
   clang libfuzzer-14-dev
   python3 python3-h5py python3-xarray python3-netcdf4 python3-pandas
   python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel python3-h5netcdf
+  pybind11-dev python3-pybind11 python3-dev
 )
 
 missing=()
@@ -19,14 +20,23 @@ for p in "${PKGS[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all ${#PKGS[@]} Debian packages already installed"
-  exit 0
-fi
-
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PKGS[@]} Debian packages already installed"
+else
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# `import caspflow` from Debian's /usr/bin/python3 (docs/python.md): a .pth file in its site-packages names this
+# checkout's build/python, where the build puts the module (python/CMakeLists.txt). It points at the build
+# tree, so a rebuild is seen at once; another checkout's setup repoints it.
+repo=$(cd "$(dirname "$0")/.." && pwd)
+site=$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')
+if [ -d "$site" ] || $SUDO mkdir -p "$site"; then
+  echo "$repo/build/python" | $SUDO tee "$site/caspflow-build.pth" >/dev/null
+  echo "setup: /usr/bin/python3 imports caspflow from $repo/build/python ($site/caspflow-build.pth)"
+fi
