@@ -27,6 +27,14 @@
 
 namespace caspflow::cli {
 
+/// `caspflow capacity --sweep` (cli/capacity_sweep.cpp, which declares the helpers it takes from this file, below
+/// the anonymous namespace; the CLI has no private header). `specs`: the --sweep texts; `fixed_keys`: sweep keys
+/// also given as a single option; `fluid`, `temperature_k`, `base`: the point the single options describe;
+/// `format`: "table", "json" or "csv". Returns the exit code (0, or 3 when every point failed).
+int run_capacity_sweep(const std::vector<std::string>& specs, const std::vector<std::string>& fixed_keys,
+                       const pipeline::Pipeline& p, const hydraulics::Fluid& fluid, double temperature_k,
+                       const pipeline::Conditions& base, const std::string& fluid_text, const std::string& format);
+
 namespace {
 
 namespace pl = caspflow::pipeline;
@@ -48,6 +56,8 @@ struct CommonOptions {
 struct CapacityOptions : CommonOptions {
   std::string profile_csv;
   bool json = false;
+  bool csv = false;                 ///< --csv (with --sweep only)
+  std::vector<std::string> sweeps;  ///< --sweep KEY=VALUES, in the order given (cli/capacity_sweep.cpp)
 };
 
 struct CalibrateOptions : CommonOptions {
@@ -304,8 +314,9 @@ hy::Fluid used_fluid(const CommonOptions& o, const Subject& s) {
 pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temperature_k) {
   double T = s.pipeline.temperature_k;
   if (!o.temperature.empty()) T = option_quantity("--temperature", o.temperature, inputs::Dim::Temperature);
-  // The same range as the pipeline file's `temperature` (docs/hydraulics-pipeline.md §5).
-  if (!o.temperature.empty() && !(T >= 233.15 && T <= 423.15))
+  // The same range as the pipeline file's `temperature` (docs/hydraulics-pipeline.md §5); 1e-9 K of round-off
+  // allowed at the ends (-40 degC is 273.15 - 40 = 233.14999999999998 K).
+  if (!o.temperature.empty() && !(T >= 233.15 - 1e-9 && T <= 423.15 + 1e-9))
     bad_option("--temperature", "found \"" + o.temperature + "\", expected a temperature of -40 to 150 degC (233.15 to 423.15 K, "
                                 "where the ASTM D341 viscosity and API MPMS 11.1 density correlations hold)");
   *temperature_k = T;
@@ -445,7 +456,60 @@ std::string fluid_line(const Subject& s, double T, const pl::Conditions& c) {
          fmt("%.1f", c.dra * 100) + " %; stations out: " + stations_out_text(s.pipeline, c);
 }
 
+/// The members of the `--json` object of one capacity solve, without the braces (SI units, plus m3/h, b/d and
+/// Mt/yr). `r` null (a sweep point whose solve failed): the capacities and `binding` are null, `stations` empty.
+std::string json_fields(const pl::Pipeline& p, const std::string& fluid, double T, const pl::Conditions& c,
+                        const pl::CapacityResult* r) {
+  const double q = r ? r->q : std::nan("");
+  std::ostringstream js;
+  js << "\"pipeline\": " << json_str(p.id) << ", \"capacity_m3s\": " << num(q) << ", \"capacity_m3h\": " << num(q * 3600)
+     << ", \"capacity_bpd\": " << num(pl::to_bpd(q)) << ", \"capacity_mtpa\": " << num(q * c.rho * pl::kYearS / 1e9)
+     << ", \"temperature_K\": " << num(T) << ", \"density_15C_kg_m3\": " << num(c.rho15) << ", \"density_kg_m3\": " << num(c.rho)
+     << ", \"viscosity_m2_s\": " << num(c.nu) << ", \"fluid\": " << json_str(fluid) << ", \"dra\": " << num(c.dra)
+     << ", \"binding\": ";
+  if (!r) return js.str() + "null, \"stations\": []";
+  js << "{\"kind\": " << json_str(pl::kind_name(r->binding.kind)) << ", \"location\": " << json_str(r->binding.location)
+     << ", \"chainage_m\": " << num(r->binding.chainage_m) << ", \"margin_m\": " << num(r->binding.margin_m)
+     << ", \"upstream_station\": " << json_str(r->binding.upstream_station)
+     << ", \"upstream_state\": " << json_str(r->binding.upstream_state) << "}, \"stations\": [";
+  bool first = true;
+  for (const auto& st : r->profile.stations) {
+    js << (first ? "" : ", ") << "{\"id\": " << json_str(st.id) << ", \"in_service\": " << (st.in_service ? "true" : "false")
+       << ", \"chainage_m\": " << num(st.chainage_m) << ", \"suction_Pa\": " << num(st.suction_pa)
+       << ", \"discharge_Pa\": " << num(st.discharge_pa) << ", \"units_running\": " << st.units_running << ", \"pump_head_m\": " << num(st.pump_head_m)
+       << ", \"throttled_head_m\": " << num(st.throttled_head_m) << ", \"power_W\": " << num(st.power_w) << "}";
+    first = false;
+  }
+  return js.str() + "]";
+}
+
+/// `capacity --sweep ...` (cli/capacity_sweep.cpp does the grid): the subject and the single options resolved once.
+int run_sweep(const CapacityOptions& o) {
+  if (!o.profile_csv.empty())
+    bad_option("--sweep", "found --sweep with --profile \"" + o.profile_csv +
+                              "\", expected one or the other (--profile writes the profile of a single point)");
+  const Subject s = resolve(o);
+  double T = 0;
+  const pl::Conditions c = conditions(o, s, &T);
+  std::vector<std::string> fixed;  // sweep keys also given as a single option
+  if (!o.dra.empty()) fixed.push_back("dra");
+  if (!o.temperature.empty()) fixed.push_back("temperature");
+  if (!o.density.empty()) fixed.push_back("density");
+  if (!o.viscosity.empty()) fixed.push_back("viscosity");
+  if (!o.stations_out.empty()) fixed.push_back("station_out");
+  const bool dra_swept = std::any_of(o.sweeps.begin(), o.sweeps.end(), [](const std::string& w) {
+    std::string key = w.substr(0, w.find('='));
+    key.erase(std::remove_if(key.begin(), key.end(), [](char ch) { return ch == ' ' || ch == '\t'; }), key.end());
+    return key == "dra";
+  });
+  if (!dra_swept) check_dra(c.dra, dra_what(o));  // a swept DRA is checked by the sweep (its largest value)
+  return run_capacity_sweep(o.sweeps, fixed, s.pipeline, used_fluid(o, s), T, c, fluid_text(o, s),
+                            o.json ? "json" : (o.csv ? "csv" : "table"));
+}
+
 int run_capacity(const CapacityOptions& o) {
+  if (!o.sweeps.empty()) return run_sweep(o);
+  if (o.csv) bad_option("--csv", "found --csv without --sweep, expected --sweep KEY=VALUES (a single point prints a table or --json)");
   const Subject s = resolve(o);
   if (!o.profile_csv.empty()) outputs::check_output_path(o.profile_csv, s.inputs, "--profile");
   double T = 0;
@@ -457,26 +521,7 @@ int run_capacity(const CapacityOptions& o) {
   const double bpd = pl::to_bpd(r.q);
   const double mtpa = r.q * c.rho * pl::kYearS / 1e9;
   if (o.json) {
-    std::ostringstream js;
-    js << "{\"pipeline\": " << json_str(s.pipeline.id) << ", \"capacity_m3s\": " << num(r.q)
-       << ", \"capacity_m3h\": " << num(r.q * 3600) << ", \"capacity_bpd\": " << num(bpd)
-       << ", \"capacity_mtpa\": " << num(mtpa) << ", \"temperature_K\": " << num(T)
-       << ", \"density_15C_kg_m3\": " << num(c.rho15) << ", \"density_kg_m3\": " << num(c.rho)
-       << ", \"viscosity_m2_s\": " << num(c.nu) << ", \"fluid\": " << json_str(fluid_text(o, s)) << ", \"dra\": " << num(c.dra) << ", \"binding\": {\"kind\": "
-       << json_str(pl::kind_name(r.binding.kind)) << ", \"location\": " << json_str(r.binding.location)
-       << ", \"chainage_m\": " << num(r.binding.chainage_m) << ", \"margin_m\": " << num(r.binding.margin_m)
-       << ", \"upstream_station\": " << json_str(r.binding.upstream_station)
-       << ", \"upstream_state\": " << json_str(r.binding.upstream_state) << "}, \"stations\": [";
-    bool first = true;
-    for (const auto& st : r.profile.stations) {
-      js << (first ? "" : ", ") << "{\"id\": " << json_str(st.id) << ", \"in_service\": " << (st.in_service ? "true" : "false")
-         << ", \"chainage_m\": " << num(st.chainage_m) << ", \"suction_Pa\": " << num(st.suction_pa)
-         << ", \"discharge_Pa\": " << num(st.discharge_pa) << ", \"units_running\": " << st.units_running << ", \"pump_head_m\": " << num(st.pump_head_m)
-         << ", \"throttled_head_m\": " << num(st.throttled_head_m) << ", \"power_W\": " << num(st.power_w) << "}";
-      first = false;
-    }
-    js << "]}";
-    std::cout << js.str() << "\n";
+    std::cout << "{" << json_fields(s.pipeline, fluid_text(o, s), T, c, &r) << "}\n";
     return 0;
   }
   std::cout << "pipeline " << s.pipeline.id << " (" << s.pipeline.name << "), " << fmt("%.1f", s.pipeline.length() / 1000)
@@ -569,7 +614,30 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
   add_override_options(cmd, o.ov);
 }
 
+/// The capacity command's help with a `--sweep` example under the footer's example (cli/main.cpp owns the footers).
+class SweepExampleFormatter : public CLI::Formatter {
+ public:
+  explicit SweepExampleFormatter(const CLI::Formatter& base) : CLI::Formatter(base) {}
+  std::string make_footer(const CLI::App* app) const override {
+    const std::string example =
+        "  caspflow capacity inputs/scenarios/base.toml --sweep dra=0%:45%:5% --sweep station_out=none,PT1,PT3 --csv\n";
+    const std::string footer = CLI::Formatter::make_footer(app);
+    return footer.find("Example:") == std::string::npos ? footer + "\nExample:\n" + example : footer + example;
+  }
+};
+
 }  // namespace
+
+// For cli/capacity_sweep.cpp (declared again there): one sweep point is reported as the single-point command
+// reports it.
+std::string capacity_binding_text(const pipeline::Binding& b) { return binding_text(b); }
+std::string capacity_json_fields(const pipeline::Pipeline& p, const std::string& fluid, double temperature_k,
+                                 const pipeline::Conditions& c, const pipeline::CapacityResult* r) {
+  return json_fields(p, fluid, temperature_k, c, r);
+}
+std::string capacity_json_str(const std::string& s) { return json_str(s); }
+std::string capacity_num(double v) { return num(v); }
+void capacity_check_dra(double dra, const std::string& what) { check_dra(dra, what); }
 
 void add_capacity_commands(CLI::App& app, Action& action) {
   auto co = std::make_shared<CapacityOptions>();
@@ -581,7 +649,17 @@ void add_capacity_commands(CLI::App& app, Action& action) {
       "and where it is, and each station's pressures and power.");
   add_common(cap, *co);
   cap->add_option("--profile", co->profile_csv, "write the hydraulic profile at capacity to this CSV file");
-  cap->add_flag("--json", co->json, "print one JSON object (SI units) instead of the table");
+  auto* json = cap->add_flag("--json", co->json, "print one JSON object (SI units) instead of the table; with --sweep, one JSON array");
+  cap->add_option("--sweep", co->sweeps,
+                  "capacity at every point of a grid: KEY=LO:HI:STEP (HI included) or KEY=V1,V2,... with KEY dra, "
+                  "temperature, density, viscosity (values as their options take them, e.g. dra=0%:45%:5%) or station_out "
+                  "(station ids, each taking one station out; none = all in; PT1+PT3 = both out); repeat for the Cartesian "
+                  "grid, at most 10,000 points; prints one row per point (docs/hydraulics-pipeline.md §3)")
+      ->allow_extra_args(false);
+  cap->add_flag("--csv", co->csv, "with --sweep: print the rows as CSV with a header row")->excludes(json);
+  // cli/main.cpp sets the footer (one example per command); the sweep example is added after it.
+  const auto base_formatter = std::dynamic_pointer_cast<CLI::Formatter>(cap->get_formatter());
+  cap->formatter(std::make_shared<SweepExampleFormatter>(base_formatter ? *base_formatter : CLI::Formatter()));
   cap->callback([co, cap, &action]() {
     co->blend_given = cap->count("--blend") > 0;
     action = [co]() { return run_capacity(*co); };
