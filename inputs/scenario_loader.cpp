@@ -1495,6 +1495,13 @@ class Loader {
         }
       }
     }
+    // Crude in transit (tanker cargoes, pipeline linefill) arrives after a delay, so it needs somewhere to wait
+    // or leave: the run's state has no room for it at a junction (docs/model.md, "Dynamics").
+    const bool delayed = lg.kind == model::LegKind::Tanker || (lg.kind == model::LegKind::Pipeline && lg.linefill > 0);
+    if (delayed && to && !sc_.nodes[*to].has_storage() && sc_.nodes[*to].kind != model::NodeKind::Sink)
+      problem(*t.get("to"), p + ".to",
+              "found node '" + sc_.nodes[*to].id + "' without storage, expected a storage or sink node at the end of a "
+              "leg with a transit delay (tanker or pipeline with linefill)");
     sc_.legs.push_back(std::move(lg));
   }
 

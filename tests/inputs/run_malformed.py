@@ -5,7 +5,8 @@ Each file starts with `# expect: KEY line N -- why`. For every file this runs
   caspflow check FILE
   caspflow run FILE -o TMPDIR/out.h5
 and asserts, for both: exit code 2 (bad input), the output holds `FILE:N:` and (unless KEY is "-",
-a TOML syntax error) `: KEY: `, and TMPDIR is still empty afterwards (no out.h5, no temporary).
+a TOML syntax error) `: KEY: `, and TMPDIR is still empty afterwards (no out.h5, no temporary); and that
+`check` and `run` print the same problems (check accepts exactly what run accepts, with the same words).
 
 Usage: run_malformed.py CASPFLOW_BINARY MALFORMED_DIR
 """
@@ -35,6 +36,7 @@ def main() -> int:
         key, line = m.group(1), m.group(2)
         with tempfile.TemporaryDirectory(prefix="caspflow-malformed-") as tmp:
             out_h5 = os.path.join(tmp, "out.h5")
+            said = {}
             for cmd in ([exe, "check", path], [exe, "run", path, "-o", out_h5]):
                 try:
                     p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
@@ -42,6 +44,7 @@ def main() -> int:
                     failures.append(f"{name}: `{' '.join(cmd[1:2])}` timed out")
                     continue
                 text = p.stdout + p.stderr
+                said[cmd[1]] = p.stderr
                 what = f"{name}: caspflow {cmd[1]}"
                 if p.returncode != 2:
                     failures.append(f"{what}: exit code {p.returncode}, expected 2\n{text}")
@@ -52,6 +55,8 @@ def main() -> int:
                 left = os.listdir(tmp)
                 if left:
                     failures.append(f"{what}: files left in the output directory: {left}")
+            if len(said) == 2 and said["check"] != said["run"]:
+                failures.append(f"{name}: `check` and `run` print different problems:\n--- check\n{said['check']}--- run\n{said['run']}")
     for f in failures:
         print("FAIL", f)
     print(f"{len(files)} malformed inputs, {len(failures)} failures")
