@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   caspflow::cli::add_run_commands(app, action);
   caspflow::cli::add_hydraulics_command(app, action);
   caspflow::cli::add_capacity_commands(app, action);
+  caspflow::cli::add_summary_commands(app, action);
   auto find_sub = [&app](const std::string& name) -> CLI::App* {
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
       if (sub->get_name() == name) return sub;
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
       {"capacity", "caspflow capacity inputs/scenarios/base.toml --blend azeri_btc=0.7,kz_tengiz=0.3 --json"},
       {"calibrate", "caspflow calibrate inputs/scenarios/btc-hydraulics.toml --parameter maop --target \"1.0 Mb/d\" --dra 0"},
       {"hydraulics", "caspflow hydraulics NET.inp --json"},
+      {"summary", "caspflow summary outputs/base.h5 --csv > base-summary.csv"},
   };
   for (const auto& [name, ex] : examples)
     if (auto* sub = find_sub(name)) sub->footer(std::string("\nExample:\n  ") + ex);
@@ -72,7 +74,7 @@ int main(int argc, char** argv) {
       }
       auto* sub = find_sub(*help_cmd);
       if (!sub || *help_cmd == "help") {
-        std::cerr << "caspflow: no command '" << *help_cmd << "'; the commands are run, check, capacity, calibrate, hydraulics, help\n";
+        std::cerr << "caspflow: no command '" << *help_cmd << "'; the commands are run, check, capacity, calibrate, hydraulics, summary, help\n";
         return 2;
       }
       std::cout << sub->help("caspflow");

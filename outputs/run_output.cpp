@@ -173,6 +173,34 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
     kz.idata.push_back(x.kazakh ? 1 : 0);
     gos.idata.push_back(x.grade);
   }
+  // Network topology (format 1.2): which nodes each leg joins, and the kind of every leg and node, so that a
+  // reader of the file alone (caspflow summary / compare) knows the pipelines and the sinks.
+  Variable lfrom = var("leg_from", {"leg"}, "1", "index into `node` of the leg's upstream node");
+  Variable lto = var("leg_to", {"leg"}, "1", "index into `node` of the leg's downstream node");
+  for (Variable* v : {&lfrom, &lto}) {
+    v->is_int = true;
+    for (auto& a : index_flag_attrs(node.labels)) v->attrs.push_back(std::move(a));
+  }
+  Variable lkind = var("leg_kind", {"leg"}, "1", "kind of the leg (see flag_meanings)");
+  lkind.is_int = true;
+  lkind.attrs.push_back(Attr{"flag_values", std::vector<int32_t>{0, 1, 2, 3}});
+  lkind.attrs.push_back(s("flag_meanings", "fixed port tanker pipeline"));
+  Variable nkind = var("node_kind", {"node"}, "1", "kind of the node (see flag_meanings)");
+  nkind.is_int = true;
+  nkind.attrs.push_back(Attr{"flag_values", std::vector<int32_t>{0, 1, 2, 3}});
+  nkind.attrs.push_back(s("flag_meanings", "origin storage junction sink"));
+  static_assert(static_cast<int>(model::LegKind::Fixed) == 0 && static_cast<int>(model::LegKind::Port) == 1 &&
+                    static_cast<int>(model::LegKind::Tanker) == 2 && static_cast<int>(model::LegKind::Pipeline) == 3,
+                "leg_kind flag_meanings follow model::LegKind");
+  static_assert(static_cast<int>(model::NodeKind::Origin) == 0 && static_cast<int>(model::NodeKind::Storage) == 1 &&
+                    static_cast<int>(model::NodeKind::Junction) == 2 && static_cast<int>(model::NodeKind::Sink) == 3,
+                "node_kind flag_meanings follow model::NodeKind");
+  for (const auto& l : sc.legs) {
+    lfrom.idata.push_back(l.from);
+    lto.idata.push_back(l.to);
+    lkind.idata.push_back(static_cast<int32_t>(l.kind));
+  }
+  for (const auto& n : sc.nodes) nkind.idata.push_back(static_cast<int32_t>(n.kind));
 
   // Annual totals (t) from the cumulative states at year boundaries.
   Variable asup = var("annual_supply", {"year", "shipper"}, "t", "supply in the year");
@@ -297,7 +325,7 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   res.data = run.residual;
 
   ds.variables = {flow, fbs, del, cap, util, inv, invs, tr, sup, shut, sink, lim, inv0, tr0, kz, gos, dens, sul,
-                  asup, asink, ashut, aflow, adel, res, bd, bs, bv, nd_d, nd_s, in_s, in_a, qa};
+                  lfrom, lto, lkind, nkind, asup, asink, ashut, aflow, adel, res, bd, bs, bv, nd_d, nd_s, in_s, in_a, qa};
 
   // Pump stations of hydraulic pipelines (mid-day, at the flow then entering the line).
   if (!run.station_labels.empty()) {
@@ -338,7 +366,8 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   for (const auto& [path, text] : sc.input_texts) input_hashes += sha256_hex(text) + "  " + path + "\n";
   ds.attrs = {s("title", sc.title.empty() ? std::string("caspflow run") : sc.title),
               s("source", "caspflow"),
-              s("format_version", "1.1"),  // 1.1: NC_CHAR attributes, int32 without _FillValue, flags (issue 8 item 5)
+              s("format_version", "1.2"),  // 1.1: NC_CHAR attributes, int32 without _FillValue, flags (issue 8 item 5);
+                                          // 1.2: leg_from, leg_to, leg_kind, node_kind (issue 12 item 4)
               s("caspflow_version", kVersion),
               s("git_commit", kGitCommit),
               s("scenario_file", sc.file),
@@ -352,116 +381,6 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
               s("assumptions", assumptions),
               s("history", std::string(created) + " " + (command.empty() ? "caspflow run " + sc.file : command))};
   return ds;
-}
-
-void print_summary(std::ostream& os, const model::Scenario& sc, const solvers::RunResult& run) {
-  const auto& L = run.layout;
-  const size_t NS = static_cast<size_t>(L.ns), NZ = static_cast<size_t>(L.size), NL = static_cast<size_t>(L.nl);
-  auto Y = [&](size_t day, int idx) { return run.y_day[day * NZ + static_cast<size_t>(idx)]; };
-  const Years yrs = years_of(run);
-  std::vector<size_t> kz;
-  for (size_t s2 = 0; s2 < NS; ++s2)
-    if (sc.shippers[s2].kazakh) kz.push_back(s2);
-  std::vector<char> kz_route;  // per route variable (shipper by shipper, routes in preference order)
-  std::vector<std::string> route_names;
-  for (const auto& sh : sc.shippers)
-    for (const auto& r : sh.routes) {
-      kz_route.push_back(sh.kazakh ? 1 : 0);
-      route_names.push_back(sh.id + "/" + r.id);
-    }
-  // Columns: pipelines and sinks reached by Kazakh shippers.
-  std::vector<size_t> pipes, sinks;
-  for (size_t l = 0; l < NL; ++l) {
-    if (sc.legs[l].kind == model::LegKind::Pipeline) pipes.push_back(l);
-    if (sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink) sinks.push_back(l);
-  }
-  os << (sc.title.empty() ? sc.file : sc.title) << "\n";
-  os << "Kazakh crude by year, Mt (shippers: ";
-  for (size_t i = 0; i < kz.size(); ++i) os << (i ? ", " : "") << sc.shippers[kz[i]].id;
-  os << ")\n";
-  // Column headers and widths (each at least 10 characters, one space apart).
-  std::vector<std::string> heads = {"supply"};
-  for (size_t l : pipes) {
-    heads.push_back("into " + sc.legs[l].id);
-    heads.push_back("at " + sc.nodes[static_cast<size_t>(sc.legs[l].to)].id);  // what the pipeline delivered
-  }
-  for (size_t l : sinks) heads.push_back("to " + sc.nodes[static_cast<size_t>(sc.legs[l].to)].id);
-  std::vector<size_t> qlegs;  // legs with a quality limit: the Kazakh allowance under it
-  for (size_t l = 0; l < NL; ++l)
-    if (sc.legs[l].has_quality_limit()) {
-      qlegs.push_back(l);
-      heads.push_back("allow " + sc.legs[l].id);
-    }
-  heads.push_back("shut-in");
-  std::vector<int> width;
-  std::ostringstream hdr;
-  hdr << std::left << std::setw(6) << "year" << std::right;
-  for (const auto& h : heads) {
-    width.push_back(std::max<int>(10, static_cast<int>(h.size())) + 1);
-    hdr << std::setw(width.back()) << h;
-  }
-  hdr << "  most limited Kazakh route";
-  os << hdr.str() << "\n" << std::string(hdr.str().size() + 12, '-') << "\n";
-  for (size_t k = 0; k < yrs.year.size(); ++k) {
-    const size_t a = static_cast<size_t>(yrs.first_day[k]), b = static_cast<size_t>(yrs.end_day[k]);
-    auto sum = [&](auto idx_of) {
-      double v = 0;
-      for (size_t s2 : kz) v += (Y(b, idx_of(s2)) - Y(a, idx_of(s2))) / 1e9;
-      return v;
-    };
-    size_t c = 0;
-    os << std::left << std::setw(6) << yrs.year[k] << std::right << std::fixed << std::setprecision(3);
-    os << std::setw(width[c++]) << sum([&](size_t s2) { return L.supply + static_cast<int>(s2); });
-    for (size_t l : pipes) {
-      os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_in + static_cast<int>(l * NS + s2); });
-      os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_out + static_cast<int>(l * NS + s2); });
-    }
-    for (size_t l : sinks) os << std::setw(width[c++]) << sum([&](size_t s2) { return L.leg_out + static_cast<int>(l * NS + s2); });
-    for (size_t l : qlegs) {
-      // Kazakh allowance: one Kazakh shipper's allowance plus what the other Kazakh shippers send (they
-      // share the room), summed over the year's days; NaN days (no Kazakh crude limited) count their flow.
-      double tot = 0;
-      for (size_t d = a; d < b; ++d) {
-        double best = 0;
-        bool any = false;
-        for (size_t s0 : kz) {
-          const double al = run.quality_allowance_day[(d * NL + l) * NS + s0];
-          if (std::isnan(al)) continue;
-          double v = al * model::kDay;
-          for (size_t s1 : kz)
-            if (s1 != s0) v += Y(d + 1, L.leg_in + static_cast<int>(l * NS + s1)) - Y(d, L.leg_in + static_cast<int>(l * NS + s1));
-          best = any ? std::max(best, v) : v;
-          any = true;
-        }
-        if (!any)
-          for (size_t s1 : kz) best += Y(d + 1, L.leg_in + static_cast<int>(l * NS + s1)) - Y(d, L.leg_in + static_cast<int>(l * NS + s1));
-        tot += best;
-      }
-      os << std::setw(width[c++]) << tot / 1e9;
-    }
-    os << std::setw(width[c++]) << sum([&](size_t s2) { return L.shut_in + static_cast<int>(s2); });
-    // The (Kazakh route, constraint) pair that limited most days of the year, with the year's day count:
-    // counted per route, so shippers are not pooled and "3 d" reads as 3 of the year's days.
-    std::map<std::pair<size_t, int>, int> count;
-    const size_t NRV = static_cast<size_t>(L.nr);
-    for (size_t d = a; d < b; ++d)
-      for (size_t r = 0; r < NRV; ++r) {
-        if (!kz_route[r]) continue;
-        const int lab = run.route_limit_day[d * NRV + r];
-        if (lab != 0) ++count[{r, lab}];
-      }
-    std::pair<size_t, int> best{0, -1};
-    int bestn = 0;
-    for (const auto& [key, n] : count)
-      if (n > bestn) { best = key; bestn = n; }
-    os << "  " << (best.second < 0 ? std::string("none (all supply moved)")
-                                   : route_names[best.first] + " " + run.constraint_labels[static_cast<size_t>(best.second)] + " (" +
-                                         std::to_string(bestn) + " of " + std::to_string(b - a) + " d)")
-       << "\n";
-  }
-  os << std::scientific << std::setprecision(2) << "mass conservation residual (relative): " << run.residual_total
-     << " (limit 1e-9)\n";
-  os << std::defaultfloat;
 }
 
 }  // namespace caspflow::outputs

@@ -92,6 +92,10 @@ def decode(ds):
     if "hydraulic_binding" in ds and "hydraulic_constraint" in ds.coords:
         labels = np.asarray(ds.hydraulic_constraint.values, dtype=object)
         ds["hydraulic_binding"] = (ds.hydraulic_binding.dims, labels[ds.hydraulic_binding.values.astype(np.int64)])
+    for v in ("leg_from", "leg_to"):  # indices into `node` (format 1.2)
+        if v in ds and "node" in ds.coords:
+            labels = np.asarray(ds.node.values, dtype=object)
+            ds[v] = (ds[v].dims, labels[ds[v].values.astype(np.int64)])
     if "grade_of_shipper" in ds and "grade" in ds.coords:
         labels = np.asarray(ds.grade.values, dtype=object)
         ds["grade_of_shipper"] = (ds.grade_of_shipper.dims, labels[ds.grade_of_shipper.values.astype(np.int64)])

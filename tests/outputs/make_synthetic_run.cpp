@@ -248,6 +248,8 @@ int main(int argc, char** argv) {
                     {text("units", "1"), text("long_name", long_name)}};
   };
   std::vector<int32_t> kazakh{1, 1, 0}, grade_of{0, 1, 2};
+  // Topology (format 1.2): aktau -> sangachal by tanker, sangachal -> ceyhan (btc), atyrau -> novorossiysk (cpc).
+  std::vector<int32_t> leg_from{0, 2, 1}, leg_to{2, 3, 4}, leg_kind{2, 3, 3}, node_kind{0, 0, 1, 3, 3};
 
   Dataset ds;
   ds.attrs = {text("title", "caspflow synthetic run (test data, not a model result)"),
@@ -285,6 +287,10 @@ int main(int argc, char** argv) {
       var("initial_in_transit", {"leg", "shipper"}, init_transit, "t", "crude inside each leg at the start"),
       ivar("kazakh", {"shipper"}, kazakh, "1 for Kazakh shippers"),
       ivar("grade_of_shipper", {"shipper"}, grade_of, "index into grade"),
+      ivar("leg_from", {"leg"}, leg_from, "index into node of the leg's upstream node"),
+      ivar("leg_to", {"leg"}, leg_to, "index into node of the leg's downstream node"),
+      ivar("leg_kind", {"leg"}, leg_kind, "kind of the leg: 0 fixed, 1 port, 2 tanker, 3 pipeline"),
+      ivar("node_kind", {"node"}, node_kind, "kind of the node: 0 origin, 1 storage, 2 junction, 3 sink"),
       var("annual_supply", {"year", "shipper"}, annual(supply, NS), "t", "supply per year"),
       var("annual_sink_delivery", {"year", "shipper"}, annual(sink, NS), "t", "delivery into sinks per year"),
       var("annual_shut_in", {"year", "shipper"}, annual(shut, NS), "t", "shut-in per year"),

@@ -56,6 +56,10 @@ SCHEMA = {
     "initial_in_transit": (("leg", "shipper"), "t"),
     "kazakh": (("shipper",), "1"),
     "grade_of_shipper": (("shipper",), "1"),
+    "leg_from": (("leg",), "1"),
+    "leg_to": (("leg",), "1"),
+    "leg_kind": (("leg",), "1"),
+    "node_kind": (("node",), "1"),
     "annual_supply": (("year", "shipper"), "t"),
     "annual_sink_delivery": (("year", "shipper"), "t"),
     "annual_shut_in": (("year", "shipper"), "t"),
@@ -68,7 +72,7 @@ ROOT_ATTRS = ("title", "caspflow_version", "git_commit", "scenario_file", "scena
               "created", "Conventions", "source", "conservation_residual_total", "simulation_start",
               "simulation_end", "assumptions")
 ONE_DAY = np.timedelta64(1, "D")
-INT_VARS = ("limit", "kazakh", "grade_of_shipper", "hydraulic_binding")  # int32 in the file and in xarray
+INT_VARS = ("limit", "kazakh", "grade_of_shipper", "leg_from", "leg_to", "leg_kind", "node_kind", "hydraulic_binding")  # int32 in the file and in xarray
 ANNUAL = ("annual_supply", "annual_sink_delivery", "annual_shut_in", "annual_flow", "annual_delivered")
 
 
