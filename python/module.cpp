@@ -201,7 +201,7 @@ py::dict capacity(const PyScenario& s, const std::string& leg_id, double dra, co
     py::gil_scoped_release nogil;
     const pipeline::Pipeline p = pipeline::load_pipeline(leg->hydraulic_model);
     const double T = std::isnan(temperature_k) ? p.temperature_k : temperature_k;
-    if (!(T >= 233.15 && T <= 423.15)) fail("temperature", "expected -40 to 150 degC (233.15 to 423.15 K)");
+    if (!(T >= 233.15 - 1e-9 && T <= 423.15 + 1e-9)) fail("temperature", "expected -40 to 150 degC (233.15 to 423.15 K)");
     double d = dra;
     if (std::isnan(d)) d = leg->dra.empty() ? 0.0 : leg->dra.at(sc.start);
     if (!(d >= 0 && d < 1)) fail("dra", "expected a drag reduction fraction in [0, 1)");

@@ -189,7 +189,9 @@ const std::vector<std::string> kStationKeys{"id", "name", "chainage", "series", 
 const std::vector<std::string> kPrsKeys{"id", "name", "chainage", "slack_from", "source", "assumed"};
 
 // Accepted ranges (docs/hydraulics-pipeline.md §5, "Ranges"). Pressures are gauge.
-constexpr double kMinT = 233.15, kMaxT = 423.15;  // -40..150 degC: ASTM D341 and API MPMS 11.1 (crude) validity
+// -40..150 degC: ASTM D341 and API MPMS 11.1 (crude) validity; 1e-9 K of leeway, as `capacity --temperature`
+// has, so that "-40 degC" (233.14999999999998 K after the unit conversion) is inside.
+constexpr double kMinT = 233.15 - 1e-9, kMaxT = 423.15 + 1e-9;
 const std::string kTRange = "a temperature of -40 to 150 degC (233.15 to 423.15 K, where the ASTM D341 viscosity and "
                             "API MPMS 11.1 density correlations hold)";
 constexpr double kMinP = -101325.0, kMaxP = 1e8;  // gauge: absolute zero .. 1000 bar

@@ -194,6 +194,29 @@ TEST_CASE("affinity laws and series/parallel combination of the unit curve") {
   }
 }
 
+TEST_CASE("loader: the documented temperature limits themselves are accepted (-40 and 150 degC)") {
+  // docs/hydraulics-pipeline.md §5: -40 to 150 degC. "-40 degC" converts to 233.14999999999998 K.
+  const std::string head = "id = \"x\"\nmaop = \"100 bar\"\n";
+  const std::string body = R"([[sections]]
+id = "A"
+length = "10 km"
+outside_diameter = "42 in"
+wall = "19 mm"
+[profile]
+points = [["0 km", "0 m"], ["10 km", "3 m"]]
+[[stations]]
+id = "S1"
+chainage = "0 km"
+curve = [["100 m3/h", "100 m"]]
+)";
+  for (const char* t : {"-40 degC", "150 degC"}) {
+    CAPTURE(t);
+    const pl::Pipeline p = pl::parse_pipeline(head + "temperature = \"" + t + "\"\n" + body, "t.toml");
+    CHECK(p.temperature_k == doctest::Approx(std::string(t) == "-40 degC" ? 233.15 : 423.15).epsilon(1e-12));
+  }
+  CHECK_THROWS_AS((void)pl::parse_pipeline(head + "temperature = \"-40.1 degC\"\n" + body, "t.toml"), caspflow::InputError);
+}
+
 TEST_CASE("BTC description: geometry and linefill against published figures") {
   const pl::Pipeline p = pl::load_pipeline(kBtc);
   // route-data §1 (BP operator page): 1,768 km = 443 AZ + 249 GE + 1,076 TR; 8 pump stations.
