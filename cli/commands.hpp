@@ -29,6 +29,6 @@ void add_override_options(CLI::App* cmd, ScenarioOverrides& o);
 void add_run_commands(CLI::App& app, Action& action);         // run, check      (cli/run_cmd.cpp)
 void add_hydraulics_command(CLI::App& app, Action& action);   // hydraulics      (cli/hydraulics_cmd.cpp)
 void add_capacity_commands(CLI::App& app, Action& action);    // capacity, calibrate (cli/capacity_cmd.cpp)
-void add_summary_commands(CLI::App& app, Action& action);     // summary         (cli/summary_cmd.cpp)
+void add_summary_commands(CLI::App& app, Action& action);     // summary, compare (cli/summary_cmd.cpp)
 
 }  // namespace caspflow::cli

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
       {"calibrate", "caspflow calibrate inputs/scenarios/btc-hydraulics.toml --parameter maop --target \"1.0 Mb/d\" --dra 0"},
       {"hydraulics", "caspflow hydraulics NET.inp --json"},
       {"summary", "caspflow summary outputs/base.h5 --csv > base-summary.csv"},
+      {"compare", "caspflow compare outputs/base.h5 outputs/fleet7.h5 --csv fleet7-minus-base.csv"},
   };
   for (const auto& [name, ex] : examples)
     if (auto* sub = find_sub(name)) sub->footer(std::string("\nExample:\n  ") + ex);
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
       }
       auto* sub = find_sub(*help_cmd);
       if (!sub || *help_cmd == "help") {
-        std::cerr << "caspflow: no command '" << *help_cmd << "'; the commands are run, check, capacity, calibrate, hydraulics, summary, help\n";
+        std::cerr << "caspflow: no command '" << *help_cmd << "'; the commands are run, check, capacity, calibrate, hydraulics, summary, compare, help\n";
         return 2;
       }
       std::cout << sub->help("caspflow");

@@ -19,7 +19,7 @@ def check(ok, what):
 
 
 bare, helpall = run(), run("--help")
-cmds = ("run", "check", "capacity", "calibrate", "hydraulics", "summary", "help")
+cmds = ("run", "check", "capacity", "calibrate", "hydraulics", "summary", "compare", "help")
 check(bare.returncode == 0 and all(f"  {c} " in bare.stdout for c in cmds), f"`caspflow` exits 0 and lists {cmds}")
 check(bare.stdout == helpall.stdout, "`caspflow` prints the same text as `caspflow --help`")
 check(run("help").stdout == helpall.stdout and run("help").returncode == 0, "`caspflow help` = `caspflow --help`")
