@@ -3,16 +3,18 @@
 #   1. Release build (build/) and every CTest test;
 #   2. ASan + UBSan build (build-asan/, GCC, RelWithDebInfo) and the unit, inputs, hydraulics, pipeline, outputs,
 #      e2e and hostile tests under it (not the oracle property test nor the notebook runs, which exercise Python);
-#   3. libFuzzer build (build-fuzz/, clang, ASan + UBSan) and the fuzz smoke (CTest label fuzz, each target for
+#   3. ThreadSanitizer build (build-tsan/, only tests/unit/test_concurrency.cpp) and its test (label tsan);
+#   4. libFuzzer build (build-fuzz/, clang, ASan + UBSan) and the fuzz smoke (CTest label fuzz, each target for
 #      CASPFLOW_FUZZ_SECONDS, default 60).
 # Any sanitizer report aborts the process that made it (halt_on_error=1, -fno-sanitize-recover=all), so it fails
 # its test. Stops at the first failing step with a non-zero exit; each ctest prints its closing summary line.
-# Environment: JOBS (default 2), CASPFLOW_FUZZ_SECONDS, SKIP_ASAN=1 / SKIP_FUZZ=1 for a quick local run.
+# Environment: JOBS (default 2), CASPFLOW_FUZZ_SECONDS, SKIP_ASAN=1 / SKIP_TSAN=1 / SKIP_FUZZ=1 for a quick local run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
 FUZZ_SECONDS=${CASPFLOW_FUZZ_SECONDS:-60}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=0:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=0}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # The tests under ASan: everything but the oracle property test and the Python-only notebook runs.
 ASAN_EXCLUDE='^oracle\.|notebook'
@@ -42,6 +44,16 @@ if [ "${SKIP_ASAN:-0}" != 1 ]; then
   run_ctest build-asan -E "$ASAN_EXCLUDE"
 fi
 
+if [ "${SKIP_TSAN:-0}" != 1 ]; then
+  # ThreadSanitizer: only the re-entrancy test (8 simulations of one scenario at once, label tsan), which is
+  # what TSan is for here; building just its target keeps the step to a few minutes.
+  step "ThreadSanitizer build ($(elapsed))"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCASPFLOW_TSAN=ON -DCASPFLOW_BUILD_BENCH=OFF
+  cmake --build build-tsan -j"$JOBS" --target test_concurrency
+  step "ThreadSanitizer test ($(elapsed))"
+  run_ctest build-tsan -L tsan
+fi
+
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   step "fuzz build ($(elapsed))"
   cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
@@ -52,6 +64,7 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
 fi
 step "all passed ($(elapsed))"
 [ "${SKIP_ASAN:-0}" != 1 ] && echo "ASan+UBSan: $(summary build-asan)"
+[ "${SKIP_TSAN:-0}" != 1 ] && echo "ThreadSanitizer: $(summary build-tsan)"
 [ "${SKIP_FUZZ:-0}" != 1 ] && echo "fuzz smoke: $(summary build-fuzz)"
 echo "Release (build/, the whole suite):"
 summary build

@@ -5,6 +5,7 @@
 // change of stock + change in transit) must hold to 1e-9 relative (DESIGN §5).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -25,6 +26,31 @@ double event_time(const solvers::RunResult& r, const std::string& what, double s
   return -1;
 }
 int idx(const solvers::RunResult& r, int base, int i, int s) { return base + i * r.layout.ns + s; }
+
+/// Mass balance recomputed here from the daily states, independently of the engine's own check (which throws
+/// above 1e-9): over the run, per shipper, supply = shut-in + delivered into sinks + change of stock + change
+/// in transit; returned relative to total supply plus the initial stock and transit.
+double balance(const solvers::RunResult& r, const Scenario& sc) {
+  const auto& L = r.layout;
+  const int n = r.ndays;
+  double worst = 0, scale = 0;
+  for (int s = 0; s < L.ns; ++s) {
+    double lhs = at_day(r, n, L.supply + s) - at_day(r, 0, L.supply + s), rhs = at_day(r, n, L.shut_in + s) - at_day(r, 0, L.shut_in + s);
+    scale += lhs;
+    for (int l = 0; l < L.nl; ++l) {
+      if (sc.nodes[static_cast<size_t>(sc.legs[static_cast<size_t>(l)].to)].kind == NodeKind::Sink)
+        rhs += at_day(r, n, idx(r, L.leg_out, l, s)) - at_day(r, 0, idx(r, L.leg_out, l, s));
+      rhs += at_day(r, n, idx(r, L.transit, l, s)) - at_day(r, 0, idx(r, L.transit, l, s));
+      scale += at_day(r, 0, idx(r, L.transit, l, s));
+    }
+    for (int k = 0; k < L.nn; ++k) {
+      rhs += at_day(r, n, idx(r, L.stock, k, s)) - at_day(r, 0, idx(r, L.stock, k, s));
+      scale += at_day(r, 0, idx(r, L.stock, k, s));
+    }
+    worst = std::max(worst, std::abs(lhs - rhs));
+  }
+  return scale > 0 ? worst / scale : worst;
+}
 }  // namespace
 
 TEST_CASE("tank fills at room/(in - out), then the inflow is held to the outflow and the rest is shut in") {
@@ -40,7 +66,7 @@ TEST_CASE("tank fills at room/(in - out), then the inflow is held to the outflow
   CHECK(at_day(r, 30, idx(r, r.layout.stock, T, S)) == doctest::Approx(8.64e6).epsilon(1e-8));
   CHECK(at_day(r, 30, r.layout.shut_in + S) == doctest::Approx(6.0 * (T_end - tf)).epsilon(1e-8));
   CHECK(at_day(r, 30, idx(r, r.layout.leg_out, lout, S)) == doctest::Approx(4.0 * T_end).epsilon(1e-9));
-  CHECK(r.residual_total <= 1e-9);
+  CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
 
 TEST_CASE("tank empties at stock/(out - in), then passes on only what arrives") {
@@ -56,7 +82,7 @@ TEST_CASE("tank empties at stock/(out - in), then passes on only what arrives") 
   const double T_end = 30 * kDay;
   CHECK(at_day(r, 30, idx(r, r.layout.leg_out, lout, S)) == doctest::Approx(5.0 * te + 1.0 * (T_end - te)).epsilon(1e-8));
   CHECK(std::abs(at_day(r, 30, idx(r, r.layout.stock, T, S))) <= 1e-3 * 5e6 * 1e-6);
-  CHECK(r.residual_total <= 1e-9);
+  CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
 
 TEST_CASE("terminal full -> diversion to the second route, and shut-in of what neither takes") {
@@ -74,7 +100,7 @@ TEST_CASE("terminal full -> diversion to the second route, and shut-in of what n
   CHECK(at_day(r, 40, idx(r, r.layout.leg_in, alt, S)) == doctest::Approx(2.0 * (T_end - tf)).epsilon(1e-8));
   CHECK(at_day(r, 40, r.layout.shut_in + S) == doctest::Approx(5.0 * (T_end - tf)).epsilon(1e-8));
   CHECK(at_day(r, 9, r.layout.shut_in + S) == doctest::Approx(0.0));
-  CHECK(r.residual_total <= 1e-9);
+  CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
 
 TEST_CASE("annual ceiling reached mid-year stops the route until 1 January") {
@@ -119,7 +145,7 @@ TEST_CASE("tanker cargo arrives one transit time after loading") {
     CHECK(at_day(r, d, idx(r, r.layout.leg_out, lt, S)) == doctest::Approx(expect).epsilon(1e-7).scale(1e3));
   }
   CHECK(at_day(r, 20, idx(r, r.layout.transit, lt, S)) == doctest::Approx(q * tau).epsilon(1e-7));  // cargo afloat
-  CHECK(r.residual_total <= 1e-9);
+  CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
 
 TEST_CASE("plug flow: a new batch reaches the pipeline outlet after linefill / flow") {
@@ -147,7 +173,7 @@ TEST_CASE("plug flow: a new batch reaches the pipeline outlet after linefill / f
     CHECK(at_day(r, d, idx(r, r.layout.leg_out, 0, K)) == doctest::Approx(800.0 * std::max(0.0, t - tb)).epsilon(1e-7).scale(1e3));
     CHECK(at_day(r, d, idx(r, r.layout.leg_out, 0, A)) == doctest::Approx(840.0 * std::min(t, tb)).epsilon(1e-7).scale(1e3));
   }
-  CHECK(r.residual_total <= 1e-9);
+  CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
 
 TEST_CASE("segregated tank full: the grade is shut in at its origin, the other grade keeps flowing") {
@@ -173,7 +199,7 @@ TEST_CASE("segregated tank full: the grade is shut in at its origin, the other g
   CHECK(at_day(r2, 20, r2.layout.shut_in + K) == doctest::Approx(10.0 * (20 * kDay - tf)).epsilon(1e-8));
   CHECK(at_day(r2, 20, r2.layout.shut_in + A) == doctest::Approx(0.0));
   CHECK(at_day(r2, 20, idx(r2, r2.layout.leg_out, lout, A)) == doctest::Approx(10.0 * 20 * kDay).epsilon(1e-9));
-  CHECK(r2.residual_total <= 1e-9);
+  CHECK(balance(r2, b2.sc) <= 1e-9);
 }
 
 // ---------------------------------------------------------------------------------------------------
