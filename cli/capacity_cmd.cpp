@@ -20,7 +20,7 @@
 #include "inputs/units.hpp"
 #include "model/hydraulics/fluid.hpp"
 #include "model/pipeline/calibrate.hpp"
-#include "model/pipeline/pipeline_loader.hpp"
+#include "inputs/pipeline_loader.hpp"
 #include "model/pipeline/pipeline_model.hpp"
 #include "inputs/input_file.hpp"
 #include "outputs/output_file.hpp"
@@ -221,7 +221,7 @@ Subject resolve(const CommonOptions& o) {
   Subject s;
   s.inputs.push_back(o.file);
   if (is_pipeline_text(text, o.file)) {
-    s.pipeline = pl::parse_pipeline(text, o.file);
+    s.pipeline = inputs::parse_pipeline(text, o.file);
     if (!o.pipeline_id.empty() && o.pipeline_id != s.pipeline.id)
       bad_option("--pipeline", "found '" + o.pipeline_id + "', but " + o.file + " describes pipeline '" + s.pipeline.id + "'");
     if (!o.ov.list().empty())
@@ -255,7 +255,7 @@ Subject resolve(const CommonOptions& o) {
     const model::Leg& leg = *legs.front();
     // The blend is checked before the pipeline file is read: a bad --blend is an input error either way.
     const auto parts = o.blend_given ? parse_blend(o.blend, sc) : std::vector<std::pair<std::size_t, double>>{};
-    s.pipeline = pl::load_pipeline(leg.hydraulic_model);
+    s.pipeline = *leg.hydraulics;  // read and validated with the scenario (inputs/scenario_loader.cpp)
     if (!parts.empty()) {
       // The same rule and code as the run's linefill (model/allocation.cpp, hydraulic_conditions): grades
       // with a zero share left out, one grade as it is, several through hydraulics::blend (volume-additive

@@ -10,7 +10,6 @@
 
 #include "cli/commands.hpp"
 #include "inputs/scenario_loader.hpp"
-#include "model/allocation.hpp"
 #include "model/errors.hpp"
 #include "outputs/hdf5_writer.hpp"
 #include "outputs/output_file.hpp"
@@ -109,7 +108,8 @@ void add_run_commands(CLI::App& app, Action& action) {
   check->callback([copt, &action]() {
     action = [copt]() {
       const model::Scenario sc = inputs::load_scenario(copt->scenario, copt->ov.list());
-      const model::Allocator alloc(sc);  // also loads hydraulic pipeline files and checks station ids
+      // The loader did every check `run` makes (hydraulic pipeline files and station ids included): check and
+      // run accept and refuse the same inputs with the same messages (tests/inputs/run_malformed.py).
       std::cout << "ok: " << copt->scenario << ": " << sc.grades.size() << " grades, " << sc.nodes.size() << " nodes, "
                 << sc.legs.size() << " legs, " << sc.shippers.size() << " shippers, " << sc.events.size()
                 << " events, " << model::iso_date(sc.start) << " to " << model::iso_date(sc.end - model::kDay) << "; "

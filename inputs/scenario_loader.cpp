@@ -18,6 +18,7 @@
 #include <toml++/toml.h>
 
 #include "inputs/input_file.hpp"
+#include "inputs/pipeline_loader.hpp"
 #include "inputs/suggest.hpp"
 #include "inputs/toml_strings.hpp"
 #include "inputs/toml_prescan.hpp"
@@ -200,13 +201,7 @@ class Loader {
     if (!fatal_ && !overrides.empty()) apply_overrides(root, overrides);
     sc_.file = path;
     if (!fatal_) build(root);  // may add the text of CSV series files to texts_
-    // Pipeline hydraulics files change results too: their text is part of the scenario's provenance.
-    for (const auto& l : sc_.legs) {
-      if (l.hydraulic_model.empty()) continue;
-      if (std::any_of(texts_.begin(), texts_.end(), [&](const auto& pt) { return pt.first == l.hydraulic_model; })) continue;
-      auto f = read_input_file(l.hydraulic_model);
-      if (f.ok()) texts_.emplace_back(l.hydraulic_model, std::move(f.text));  // errors: reported where the file is loaded
-    }
+    if (!fatal_) load_hydraulics();
     sc_.input_texts = texts_;
     for (const auto& [p, t] : texts_) sc_.text += "# --- file: " + p + " ---\n" + t + (t.empty() || t.back() == '\n' ? "" : "\n");
     // Every file the run reads, so that an output path can be checked against them (cli/, outputs/output_guard.hpp).
@@ -224,6 +219,87 @@ class Loader {
 
  private:
   static constexpr const char* kOverridesName = "--set";
+
+  /// Reads and validates each leg's pipeline hydraulics file (once per file) into Leg::hydraulics, so the model
+  /// never touches the disk; its problems join the scenario's. Pipeline files change results too: their text is
+  /// part of the scenario's provenance. Then the checks that need the pipelines (hydraulic_checks).
+  void load_hydraulics() {
+    std::map<std::string, std::shared_ptr<const pipeline::Pipeline>> loaded;
+    for (auto& l : sc_.legs) {
+      if (l.hydraulic_model.empty()) continue;
+      const std::string& path = l.hydraulic_model;
+      if (auto it = loaded.find(path); it != loaded.end()) {
+        l.hydraulics = it->second;
+        continue;
+      }
+      loaded[path] = nullptr;
+      file_rank_.emplace(path, static_cast<int>(file_rank_.size()));
+      auto f = read_input_file(path);
+      if (!f.ok()) {
+        problem(l.loc, "legs." + l.id + ".hydraulics", "found '" + path + "', which " + f.error);
+        continue;
+      }
+      try {
+        loaded[path] = l.hydraulics = std::make_shared<const pipeline::Pipeline>(parse_pipeline(f.text, path));
+      } catch (const InputError& e) {
+        for (const auto& pr : e.problems()) problems_.push_back(pr);
+      }
+      texts_.emplace_back(path, std::move(f.text));
+    }
+    hydraulic_checks();
+  }
+
+  /// What a hydraulic pipeline needs of the rest of the scenario (docs/hydraulics-pipeline.md): linefill and its
+  /// owner (the line's fluid), viscosities of every grade it carries, station outages naming its stations.
+  void hydraulic_checks() {
+    for (const auto& nd : sc_.nodes) {
+      double seg = 0;
+      for (const auto& [g, v] : nd.segregated) seg += v;
+      if (nd.has_storage() && seg > nd.working_capacity() * (1 + 1e-12))
+        problem(nd.loc, "nodes." + nd.id + ".segregated",
+                "found segregated tanks larger than the working capacity, expected their sum <= capacity - heel");
+    }
+    auto viscous = [](const model::Grade& g) { return g.visc_nu1 > 0 && g.visc_nu2 > 0; };
+    for (size_t l = 0; l < sc_.legs.size(); ++l) {
+      const auto& leg = sc_.legs[l];
+      if (leg.hydraulic_model.empty()) continue;
+      const std::string key = "legs." + leg.id + ".hydraulics";
+      if (!(leg.linefill > 0) || leg.linefill_owner < 0) {
+        problem(leg.loc, key, "a hydraulic pipeline needs `linefill` and `linefill_owner`: its fluid is the crude in the line");
+      } else {
+        const auto& g = sc_.grades[static_cast<size_t>(sc_.shippers[static_cast<size_t>(leg.linefill_owner)].grade)];
+        if (!viscous(g))
+          problem(g.loc, "grades." + g.id + ".viscosity",
+                  "missing, expected two (temperature, viscosity) points: grade fills hydraulic pipeline '" + leg.id + "'");
+      }
+      std::set<int> told;  // one problem per grade
+      for (const auto& sh : sc_.shippers)
+        for (const auto& r : sh.routes)
+          for (int li : r.legs)
+            if (li == static_cast<int>(l) && sh.grade >= 0 && !viscous(sc_.grades[static_cast<size_t>(sh.grade)]) &&
+                told.insert(sh.grade).second) {
+              const auto& g = sc_.grades[static_cast<size_t>(sh.grade)];
+              problem(g.loc, "grades." + g.id + ".viscosity",
+                      "missing, expected two (temperature, viscosity) points: grade travels in hydraulic pipeline '" + leg.id + "'");
+            }
+    }
+    for (size_t i = 0; i < sc_.events.size(); ++i) {
+      const auto& ev = sc_.events[i];
+      if (ev.station.empty() || !ev.on_leg || ev.target < 0) continue;
+      const auto& leg = sc_.legs[static_cast<size_t>(ev.target)];
+      const std::string key = "events[" + std::to_string(i) + "].station";
+      if (leg.hydraulic_model.empty()) {
+        problem(ev.loc, key, "found a pump-station outage on leg '" + leg.id +
+                                 "', expected a pipeline leg with `hydraulics` (only those have stations)");
+        continue;
+      }
+      if (!leg.hydraulics) continue;  // its file had problems of its own
+      std::string ids;
+      for (const auto& st : leg.hydraulics->stations) ids += (ids.empty() ? "" : ", ") + st.id;
+      if (leg.hydraulics->station_index(ev.station) < 0)
+        problem(ev.loc, key, "found \"" + ev.station + "\", expected a pump station of " + leg.hydraulic_model + " (" + ids + ")");
+    }
+  }
 
   /// Command-line overrides "key.path=value" on the merged tree (see load_scenario in the header).
   void apply_overrides(toml::table& root, const std::vector<std::string>& overrides) {

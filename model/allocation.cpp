@@ -4,7 +4,6 @@
 #include <cmath>
 #include <sstream>
 
-#include "model/pipeline/pipeline_loader.hpp"
 
 namespace caspflow::model {
 
@@ -36,10 +35,8 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
   for (size_t n = 0; n < sc.nodes.size(); ++n) {
     const auto& nd = sc.nodes[n];
     if (!nd.has_storage()) continue;
-    double seg = 0;
+    double seg = 0;  // the loader checked seg <= working capacity (inputs/scenario_loader.cpp, hydraulic_checks)
     for (const auto& [g, v] : nd.segregated) seg += v;
-    if (seg > nd.working_capacity() * (1 + 1e-12))
-      throw InputError(nd.loc, "nodes." + nd.id + ".segregated", "found segregated tanks larger than the working capacity, expected their sum <= capacity - heel");
     const int common = static_cast<int>(parts_.size());
     parts_.push_back({static_cast<int>(n), -1, nd.working_capacity() - seg});
     label_full_.push_back(static_cast<int>(labels_.size()));
@@ -96,14 +93,8 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
       routes_.push_back(rv);
     }
   }
-  for (size_t i = 0; i < sc.events.size(); ++i) {
-    const auto& ev = sc.events[i];
-    if (!ev.station.empty() && ev.on_leg && ev.target >= 0 && sc.legs[static_cast<size_t>(ev.target)].hydraulic_model.empty())
-      throw InputError(ev.loc, "events[" + std::to_string(i) + "].station",
-                       "found a pump-station outage on leg '" + sc.legs[static_cast<size_t>(ev.target)].id +
-                           "', expected a pipeline leg with `hydraulics` (only those have stations)");
-  }
-  // Hydraulic pipelines: load each description once; capacities are memoised per leg.
+  // Hydraulic pipelines: the descriptions the loader read and validated (Leg::hydraulics, with the checks of
+  // linefill, viscosities and station ids); capacities are memoised per leg.
   hyd_.resize(sc.legs.size());
   tables_.resize(sc.legs.size());
   for (const auto& g : sc.grades) {
@@ -115,44 +106,17 @@ Allocator::Allocator(const Scenario& sc) : sc_(sc), ns_(static_cast<int>(sc.ship
       f.t2 = g.visc_t2;
       f.nu2 = g.visc_nu2;
     } else {
-      f.nu1 = f.nu2 = 0;  // unknown: a hydraulic pipeline carrying it is refused below
+      f.nu1 = f.nu2 = 0;  // unknown: the loader refuses it in a hydraulic pipeline
     }
     fluids_.push_back(f);
   }
   for (size_t l = 0; l < sc.legs.size(); ++l) {
     const auto& leg = sc.legs[l];
     if (leg.hydraulic_model.empty()) continue;
-    const std::string key = "legs." + leg.id + ".hydraulics";
-    if (leg.kind != LegKind::Pipeline) throw InputError(leg.loc, key, "found a hydraulic description on a leg of another kind, expected kind = \"pipeline\"");
-    if (!(leg.linefill > 0) || leg.linefill_owner < 0)
-      throw InputError(leg.loc, key, "a hydraulic pipeline needs `linefill` and `linefill_owner`: its fluid is the crude in the line");
-    for (const auto& sg : segs_)
-      for (int li : sg.legs)
-        if (li == static_cast<int>(l)) {
-          const auto& g = sc.grades[static_cast<size_t>(sc.shippers[static_cast<size_t>(sg.shipper)].grade)];
-          if (!(g.visc_nu1 > 0 && g.visc_nu2 > 0))
-            throw InputError(g.loc, "grades." + g.id + ".viscosity",
-                             "missing, expected two (temperature, viscosity) points: grade travels in hydraulic pipeline '" + leg.id + "'");
-        }
-    {
-      const auto& g = sc.grades[static_cast<size_t>(sc.shippers[static_cast<size_t>(leg.linefill_owner)].grade)];
-      if (!(g.visc_nu1 > 0 && g.visc_nu2 > 0))
-        throw InputError(g.loc, "grades." + g.id + ".viscosity", "missing, expected two (temperature, viscosity) points: grade fills hydraulic pipeline '" + leg.id + "'");
-    }
-    auto model = std::make_shared<const pipeline::PipelineModel>(pipeline::load_pipeline(leg.hydraulic_model));
-    for (size_t i = 0; i < sc.events.size(); ++i) {
-      const auto& ev = sc.events[i];
-      if (ev.station.empty() || !ev.on_leg || ev.target != static_cast<int>(l)) continue;
-      std::string ids;
-      bool found = false;
-      for (const auto& st : model->pipeline().stations) {
-        found |= st.id == ev.station;
-        ids += (ids.empty() ? "" : ", ") + st.id;
-      }
-      if (!found)
-        throw InputError(ev.loc, "events[" + std::to_string(i) + "].station",
-                         "found \"" + ev.station + "\", expected a pump station of " + leg.hydraulic_model + " (" + ids + ")");
-    }
+    if (!leg.hydraulics)
+      throw InputError(leg.loc, "legs." + leg.id + ".hydraulics",
+                       "found a hydraulic description that was not loaded, expected a scenario read by inputs::load_scenario");
+    auto model = std::make_shared<const pipeline::PipelineModel>(*leg.hydraulics);
     hyd_[l] = model;
     tables_[l] = std::make_unique<pipeline::CapacityTable>(model);
   }

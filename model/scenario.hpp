@@ -1,14 +1,16 @@
 #pragma once
 // The validated scenario: plain data, SI units, dense 0-based indices. Built by inputs/ from a
-// TOML file, consumed by solvers/. Nothing here parses text or integrates anything.
+// TOML file, consumed by solvers/. Nothing here parses text, reads files or integrates anything.
 //
 // Units inside: mass kg, volume m3, time s (since 1970-01-01 UTC), length m, speed m/s,
 // mass flow kg/s, volume flow m3/s, density kg/m3, sulphur as mass fraction (0.0055 = 0.55 wt%).
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "model/errors.hpp"
+#include "model/pipeline/pipeline.hpp"
 #include "model/series.hpp"
 
 namespace caspflow::model {
@@ -77,6 +79,9 @@ struct Leg {
   double linefill = 0;      ///< m3 (0 = no transit delay)
   int linefill_owner = -1;  ///< shipper index of the initial linefill
   std::string hydraulic_model;  ///< path of a hydraulic pipeline description; empty = capacity series
+  /// The hydraulic description read from `hydraulic_model` and validated by the loader (inputs/); shared and
+  /// immutable, so copies of a scenario and concurrent runs share it. Null when `hydraulic_model` is empty.
+  std::shared_ptr<const pipeline::Pipeline> hydraulics;
   Series dra;                   ///< drag reduction (fraction of turbulent friction) for hydraulic pipelines; empty = 0
   // Quality limits on the blend entering the leg (0 = no limit): mass-weighted sulphur, volume-additive density.
   // Each may change over time (a series); a value of 0 at a time, or an empty series, is "no limit".

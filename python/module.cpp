@@ -18,10 +18,9 @@
 
 #include "caspflow/version.hpp"
 #include "inputs/scenario_loader.hpp"
-#include "model/allocation.hpp"
 #include "model/errors.hpp"
 #include "model/hydraulics/fluid.hpp"
-#include "model/pipeline/pipeline_loader.hpp"
+#include "inputs/pipeline_loader.hpp"
 #include "model/pipeline/pipeline_model.hpp"
 #include "model/scenario.hpp"
 #include "outputs/hdf5_writer.hpp"
@@ -146,10 +145,7 @@ PyScenario load(const std::string& path, const py::dict& set) {
   model::Scenario sc;
   {
     py::gil_scoped_release nogil;
-    sc = inputs::load_scenario(path, ov);
-    // The checks `caspflow check` makes beyond the loader (hydraulic pipeline files, station ids).
-    const model::Allocator alloc(sc);
-    (void)alloc;
+    sc = inputs::load_scenario(path, ov);  // every check `caspflow check` and `caspflow run` make
   }
   return PyScenario{std::make_shared<const model::Scenario>(std::move(sc)), expr};
 }
@@ -199,7 +195,7 @@ py::dict capacity(const PyScenario& s, const std::string& leg_id, double dra, co
   std::string pipe_id;
   {
     py::gil_scoped_release nogil;
-    const pipeline::Pipeline p = pipeline::load_pipeline(leg->hydraulic_model);
+    const pipeline::Pipeline& p = *leg->hydraulics;  // read and validated with the scenario
     const double T = std::isnan(temperature_k) ? p.temperature_k : temperature_k;
     if (!(T >= 233.15 - 1e-9 && T <= 423.15 + 1e-9)) fail("temperature", "expected -40 to 150 degC (233.15 to 423.15 K)");
     double d = dra;

@@ -3,7 +3,7 @@
 // pressure-reduction stations and the pressure limits. Plain validated data, SI units:
 // length m, pressure Pa, flow m3/s, head m, power W, temperature K.
 //
-// Built by load_pipeline() (model/pipeline/pipeline_loader.hpp) from a TOML file whose format is
+// Built by inputs::load_pipeline() (inputs/pipeline_loader.hpp) from a TOML file whose format is
 // docs/hydraulics-pipeline.md; solved by PipelineModel (model/pipeline/pipeline_model.hpp).
 #include <string>
 #include <utility>

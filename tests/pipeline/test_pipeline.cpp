@@ -12,7 +12,7 @@
 #include "model/hydraulics/pump.hpp"
 #include "model/pipeline/calibrate.hpp"
 #include "model/pipeline/capacity_table.hpp"
-#include "model/pipeline/pipeline_loader.hpp"
+#include "inputs/pipeline_loader.hpp"
 #include "model/pipeline/pipeline_model.hpp"
 
 namespace pl = caspflow::pipeline;
@@ -211,14 +211,14 @@ curve = [["100 m3/h", "100 m"]]
 )";
   for (const char* t : {"-40 degC", "150 degC"}) {
     CAPTURE(t);
-    const pl::Pipeline p = pl::parse_pipeline(head + "temperature = \"" + t + "\"\n" + body, "t.toml");
+    const pl::Pipeline p = caspflow::inputs::parse_pipeline(head + "temperature = \"" + t + "\"\n" + body, "t.toml");
     CHECK(p.temperature_k == doctest::Approx(std::string(t) == "-40 degC" ? 233.15 : 423.15).epsilon(1e-12));
   }
-  CHECK_THROWS_AS((void)pl::parse_pipeline(head + "temperature = \"-40.1 degC\"\n" + body, "t.toml"), caspflow::InputError);
+  CHECK_THROWS_AS((void)caspflow::inputs::parse_pipeline(head + "temperature = \"-40.1 degC\"\n" + body, "t.toml"), caspflow::InputError);
 }
 
 TEST_CASE("BTC description: geometry and linefill against published figures") {
-  const pl::Pipeline p = pl::load_pipeline(kBtc);
+  const pl::Pipeline p = caspflow::inputs::load_pipeline(kBtc);
   // route-data §1 (BP operator page): 1,768 km = 443 AZ + 249 GE + 1,076 TR; 8 pump stations.
   CHECK(p.length() == doctest::Approx(1768e3));
   CHECK(p.sections[0].length() == doctest::Approx(443e3));
@@ -244,7 +244,7 @@ TEST_CASE("BTC description: geometry and linefill against published figures") {
 }
 
 TEST_CASE("BTC: calibrated capacity 1.0 mb/d without DRA; DRA raises capacity monotonically") {
-  const pl::Pipeline p = pl::load_pipeline(kBtc);
+  const pl::Pipeline p = caspflow::inputs::load_pipeline(kBtc);
   pl::PipelineModel m(p);
   // Base crude: Azeri BTC 840 kg/m3 at 15 degC (route-data §6), 6 cSt at 20 degC (assumed, §6 says
   // 3-8 cSt typical); density at 20 degC from the fluid model.
@@ -273,7 +273,7 @@ TEST_CASE("BTC: calibrated capacity 1.0 mb/d without DRA; DRA raises capacity mo
 TEST_CASE("BTC: a station out of service never raises capacity") {
   // Bypassing a station removes head and adds no new limit upstream of it: capacity cannot rise
   // (monotonicity of the feasible set; no external figure).
-  const pl::Pipeline p = pl::load_pipeline(kBtc);
+  const pl::Pipeline p = caspflow::inputs::load_pipeline(kBtc);
   pl::PipelineModel m(p);
   pl::Conditions c{836.65, 6e-6, 0.0, {}};
   const double q0 = m.capacity(c).q;
@@ -296,7 +296,7 @@ TEST_CASE("capacity table: interpolation error against exact capacities") {
   // The documented bound (model/pipeline/capacity_table.hpp): relative error < 1e-2 worst case (at a
   // switch of binding constraint between grid nodes, where interpolation is first order) and < 1e-3
   // on average, against the exact solver over 700-900 kg/m3, 1-30 cSt, DR 0-30 %.
-  auto model = std::make_shared<const pl::PipelineModel>(pl::load_pipeline(kBtc));
+  auto model = std::make_shared<const pl::PipelineModel>(caspflow::inputs::load_pipeline(kBtc));
   pl::CapacityTable table(model);
   std::mt19937 rng(12345);
   std::uniform_real_distribution<double> urho(700, 900), ulognu(std::log(1e-6), std::log(30e-6)), udr(0, 0.3);
@@ -332,7 +332,7 @@ curve = [["100 m3/h", "100 m"]]
 efficency = "80 %"
 )";
   try {
-    (void)pl::parse_pipeline(text, "bad.toml");
+    (void)caspflow::inputs::parse_pipeline(text, "bad.toml");
     FAIL("expected an InputError");
   } catch (const caspflow::InputError& e) {
     const std::string msg = e.what();

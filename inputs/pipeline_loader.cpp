@@ -1,4 +1,4 @@
-#include "model/pipeline/pipeline_loader.hpp"
+#include "inputs/pipeline_loader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,11 +16,14 @@
 #include "inputs/toml_strings.hpp"
 #include "inputs/units.hpp"
 
-namespace caspflow::pipeline {
+namespace caspflow::inputs {
+
+using pipeline::Pipeline;
 
 namespace {
 
 using inputs::Dim;
+using namespace caspflow::pipeline;
 
 class Reader {
  public:
@@ -537,4 +540,4 @@ Pipeline load_pipeline(const std::string& path) {
   return parse_pipeline(inputs::read_input_file_or_throw(path, "pipeline file"), path);
 }
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::inputs

@@ -1,6 +1,6 @@
 #pragma once
 // Reads a pipeline hydraulics description (TOML, format in docs/hydraulics-pipeline.md §5) into a
-// validated caspflow::pipeline::Pipeline. Units are written in the values ("42 in", "98 bar") and
+// validated caspflow::pipeline::Pipeline (model/pipeline/pipeline.hpp, plain data). Units are written in the values ("42 in", "98 bar") and
 // converted with inputs/units.hpp. Every problem in the file is collected and thrown together as one
 // caspflow::InputError whose lines read `file:line:col: key.path: found X, expected Y`.
 #include <string>
@@ -8,12 +8,12 @@
 
 #include "model/pipeline/pipeline.hpp"
 
-namespace caspflow::pipeline {
+namespace caspflow::inputs {
 
 /// Read and validate the file at `path`. Throws IoError if it cannot be read, InputError otherwise.
-Pipeline load_pipeline(const std::string& path);
+pipeline::Pipeline load_pipeline(const std::string& path);
 
 /// Same from text; `path` is used in messages only.
-Pipeline parse_pipeline(std::string_view text, const std::string& path);
+pipeline::Pipeline parse_pipeline(std::string_view text, const std::string& path);
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::inputs
