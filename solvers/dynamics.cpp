@@ -7,7 +7,7 @@
 
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 
-#include "solvers/sundials_raii.hpp"
+#include "solvers/sundials.hpp"
 
 namespace caspflow::solvers {
 
@@ -44,7 +44,8 @@ struct Engine {
   std::vector<std::vector<double>> ph_v, ph_frac;
   std::vector<double> arrivals, outlet, linefill;  ///< scratch for AllocInput
   RunStats stats;
-  std::string cvode_message;
+  std::string cvode_message;  ///< CVODE's last error message (keep_error_message)
+  CallbackTrap trap;          ///< an exception thrown in cv_rhs / cv_roots, rethrown after CVode fails
 
   explicit Engine(const Scenario& s) : sc(s), alloc(s) {}
 
@@ -282,27 +283,21 @@ struct Engine {
   }
 };
 
+// CVODE callbacks: an exception is kept in Engine::trap (it never crosses the C boundary); a non-finite
+// derivative is recoverable (CVODE retries with a smaller step), any other exception is fatal.
 int cv_rhs(sunrealtype t, N_Vector y, N_Vector yd, void* ud) {
   auto* e = static_cast<Engine*>(ud);
-  try {
+  return e->trap.run([&] {
     ++e->stats.rhs_evals;
-    e->rhs(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yd));
-    return 0;
-  } catch (const std::exception& ex) {
-    e->cvode_message = ex.what();
-    return -1;
-  }
+    double* d = N_VGetArrayPointer(yd);
+    e->rhs(t, N_VGetArrayPointer(y), d);
+    require_finite(d, e->L.size, "the right-hand side");
+  });
 }
 
 int cv_roots(sunrealtype t, N_Vector y, sunrealtype* g, void* ud) {
   auto* e = static_cast<Engine*>(ud);
-  try {
-    e->roots(t, N_VGetArrayPointer(y), g, nullptr);
-    return 0;
-  } catch (const std::exception& ex) {
-    e->cvode_message = ex.what();
-    return -1;
-  }
+  return e->trap.run([&] { e->roots(t, N_VGetArrayPointer(y), g, nullptr); });
 }
 
 /// Error weights. Stocks and crude in transit: the scenario's rtol, 1e-3 kg absolute. The cumulative
@@ -321,17 +316,6 @@ int cv_ewt(N_Vector y, N_Vector ewt, void* ud) {
     w[i] = 1.0 / (cum ? kCumRtol * std::abs(yv[i]) + 1e-6 : e->sc.rtol * std::abs(yv[i]) + 1e-3);
   }
   return 0;
-}
-
-void cv_err(int code, const char* module, const char* function, char* msg, void* ud) {
-  auto* e = static_cast<Engine*>(ud);
-  std::ostringstream os;
-  os << module << "::" << function << " (code " << code << "): " << msg;
-  e->cvode_message = os.str();
-}
-
-void check(int flag, const char* what) {
-  if (flag < 0) throw SolverError(std::string("CVODE setup failed in ") + what + " (flag " + std::to_string(flag) + ")");
 }
 
 }  // namespace
@@ -522,17 +506,17 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
 
   // CVODE: Adams with fixed-point iteration (the rates barely depend on the state: this is a
   // quadrature with events), scalar tolerances.
-  Context ctx;
-  NVectorPtr y(N_VNew_Serial(L.size, ctx));
-  NVectorPtr ytmp(N_VNew_Serial(L.size, ctx));
+  const SunContext ctx = SunContext::create();
+  const SunVector y(check_created(N_VNew_Serial(L.size, ctx.get()), "N_VNew_Serial"));
+  const SunVector ytmp(check_created(N_VNew_Serial(L.size, ctx.get()), "N_VNew_Serial"));
   std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y.get()));
-  CVodePtr mem(CVodeCreate(CV_ADAMS, ctx));
-  if (!mem) throw SolverError("CVodeCreate failed");
+  const CvodeMem mem(check_created(CVodeCreate(CV_ADAMS, ctx.get()), "CVodeCreate"));
+  auto check = [&](int flag, const char* call) { check_cvode(flag, call, e.cvode_message); };
+  check(CVodeSetErrHandlerFn(mem.get(), keep_error_message, &e.cvode_message), "CVodeSetErrHandlerFn");
   check(CVodeInit(mem.get(), cv_rhs, 0.0, y.get()), "CVodeInit");
-  check(CVodeSetErrHandlerFn(mem.get(), cv_err, &e), "CVodeSetErrHandlerFn");
   check(CVodeSetUserData(mem.get(), &e), "CVodeSetUserData");
   check(CVodeWFtolerances(mem.get(), cv_ewt), "CVodeWFtolerances");
-  NonlinSolPtr nls(SUNNonlinSol_FixedPoint(y.get(), 0, ctx));
+  const SunNonlinSol nls(check_created(SUNNonlinSol_FixedPoint(y.get(), 0, ctx.get()), "SUNNonlinSol_FixedPoint"));
   check(CVodeSetNonlinearSolver(mem.get(), nls.get()), "CVodeSetNonlinearSolver");
   double hmax = 10 * model::kDay;
   for (int l : e.tanker_legs) hmax = std::min(hmax, 0.45 * sc.legs[static_cast<size_t>(l)].transit_time());
@@ -603,19 +587,16 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
   int roots_here = 0;
   constexpr int kMaxRootsAtOneInstant = 1000;
 
-  auto fail = [&](int flag) {
-    std::ostringstream os;
-    char* name = CVodeGetReturnFlagName(flag);
-    os << "time integration failed on " << model::iso_date(sc.start + t) << " (" << (name ? name : "?") << ")";
-    free(name);
-    if (!e.cvode_message.empty()) os << ": " << e.cvode_message;
-    throw SolverError(os.str());
+  // A failed CVODE call at time t: what a callback threw (its own type and message), else the flag's name.
+  auto fail = [&](int flag, const char* call) {
+    cvode_failed(flag, call, "at " + model::iso_date(sc.start + t), e.trap, e.cvode_message);
   };
 
   while (t < tend) {
     double tret = t;
+    e.trap.clear();
     const int flag = CVode(mem.get(), tend, y.get(), &tret, CV_ONE_STEP);
-    if (flag < 0) fail(flag);
+    if (flag < 0 || e.trap.fatal()) fail(flag, "CVode");
     ++e.stats.steps;
     // CVodeSetMaxNumSteps bounds one CVode call, and CV_ONE_STEP calls take one step each: the loop itself has
     // a total budget (issue 10), proportional to the simulated days and to the restarts (stops, events).
@@ -629,13 +610,13 @@ RunResult simulate_span(const Scenario& sc, const Progress& progress) {
     }
     // Daily samples inside the step just taken (CVODE's dense output).
     while (next_day <= out.ndays && next_day * model::kDay <= tret * (1 + 1e-15)) {
-      if (CVodeGetDky(mem.get(), std::min(next_day * model::kDay, tret), 0, ytmp.get()) < 0) fail(CV_ILL_INPUT);
+      if (const int f = CVodeGetDky(mem.get(), std::min(next_day * model::kDay, tret), 0, ytmp.get()); f < 0) fail(f, "CVodeGetDky");
       const double* yt = N_VGetArrayPointer(ytmp.get());
       std::copy(yt, yt + L.size, out.y_day.begin() + static_cast<long>(next_day) * L.size);
       ++next_day;
     }
     while (next_mid < out.ndays && (next_mid + 0.5) * model::kDay <= tret) {
-      if (CVodeGetDky(mem.get(), (next_mid + 0.5) * model::kDay, 0, ytmp.get()) < 0) fail(CV_ILL_INPUT);
+      if (const int f = CVodeGetDky(mem.get(), (next_mid + 0.5) * model::kDay, 0, ytmp.get()); f < 0) fail(f, "CVodeGetDky");
       const double tmid = e.eval_time((next_mid + 0.5) * model::kDay);
       const auto r = e.solve_at(tmid, N_VGetArrayPointer(ytmp.get()));
       std::copy(r.limit.begin(), r.limit.end(), out.limit_day.begin() + static_cast<long>(next_mid) * L.ns);

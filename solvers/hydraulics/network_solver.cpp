@@ -15,7 +15,7 @@
 #include <sunmatrix/sunmatrix_sparse.h>
 
 #include "model/errors.hpp"
-#include "solvers/hydraulics/sundials_raii.hpp"
+#include "solvers/sundials.hpp"
 
 namespace caspflow::solvers {
 
@@ -33,86 +33,6 @@ constexpr double kHtol = 0.0005 * kFt;          // status head tolerance
 constexpr double kQtol = 0.0001 * kFt3;         // status flow tolerance
 constexpr double kGEpanet = 32.2 * kFt;         // EPANET's g
 constexpr double kMinorEpanet = 0.02517;        // EPANET 8/(g pi^2) in ft, cfs
-}  // namespace
-
-namespace {
-// The serial N_Vector kernels KINSOL calls at every iteration, compiled here with the project's
-// optimisation (the distribution's libsundials_nvecserial ones are not optimised). Each performs
-// the same floating-point operations in the same order as SUNDIALS 6.4's nvector_serial.c, so
-// the results are bitwise identical; installed on the template vectors, KINSOL's clones inherit them.
-double* nv_data(N_Vector v) { return NV_DATA_S(v); }
-sunindextype nv_len(N_Vector v) { return NV_LENGTH_S(v); }
-
-void nv_const(realtype c, N_Vector z) {
-  double* zd = nv_data(z);
-  for (sunindextype i = 0, n = nv_len(z); i < n; ++i) zd[i] = c;
-}
-void nv_prod(N_Vector x, N_Vector y, N_Vector z) {
-  const double *xd = nv_data(x), *yd = nv_data(y);
-  double* zd = nv_data(z);
-  for (sunindextype i = 0, n = nv_len(x); i < n; ++i) zd[i] = xd[i] * yd[i];
-}
-void nv_div(N_Vector x, N_Vector y, N_Vector z) {
-  const double *xd = nv_data(x), *yd = nv_data(y);
-  double* zd = nv_data(z);
-  for (sunindextype i = 0, n = nv_len(x); i < n; ++i) zd[i] = xd[i] / yd[i];
-}
-void nv_scale(realtype c, N_Vector x, N_Vector z) {  // c*x equals SUNDIALS' copy/negate special cases
-  const double* xd = nv_data(x);
-  double* zd = nv_data(z);
-  for (sunindextype i = 0, n = nv_len(x); i < n; ++i) zd[i] = c * xd[i];
-}
-void nv_abs(N_Vector x, N_Vector z) {
-  const double* xd = nv_data(x);
-  double* zd = nv_data(z);
-  for (sunindextype i = 0, n = nv_len(x); i < n; ++i) zd[i] = std::abs(xd[i]);
-}
-void nv_inv(N_Vector x, N_Vector z) {
-  const double* xd = nv_data(x);
-  double* zd = nv_data(z);
-  for (sunindextype i = 0, n = nv_len(x); i < n; ++i) zd[i] = 1.0 / xd[i];
-}
-realtype nv_dotprod(N_Vector x, N_Vector y) {
-  const double *xd = nv_data(x), *yd = nv_data(y);
-  double sum = 0.0;
-  for (sunindextype i = 0, n = nv_len(x); i < n; ++i) sum += xd[i] * yd[i];
-  return sum;
-}
-realtype nv_maxnorm(N_Vector x) {
-  const double* xd = nv_data(x);
-  double m = 0.0;
-  for (sunindextype i = 0, n = nv_len(x); i < n; ++i)
-    if (std::abs(xd[i]) > m) m = std::abs(xd[i]);
-  return m;
-}
-realtype nv_wl2norm(N_Vector x, N_Vector w) {
-  const double *xd = nv_data(x), *wd = nv_data(w);
-  double sum = 0.0;
-  for (sunindextype i = 0, n = nv_len(x); i < n; ++i) {
-    const double p = xd[i] * wd[i];
-    sum += p * p;
-  }
-  return std::sqrt(sum);
-}
-realtype nv_min(N_Vector x) {
-  const double* xd = nv_data(x);
-  double m = xd[0];
-  for (sunindextype i = 1, n = nv_len(x); i < n; ++i)
-    if (xd[i] < m) m = xd[i];
-  return m;
-}
-void install_vector_ops(N_Vector v) {
-  v->ops->nvconst = nv_const;
-  v->ops->nvprod = nv_prod;
-  v->ops->nvdiv = nv_div;
-  v->ops->nvscale = nv_scale;
-  v->ops->nvabs = nv_abs;
-  v->ops->nvinv = nv_inv;
-  v->ops->nvdotprod = nv_dotprod;
-  v->ops->nvmaxnorm = nv_maxnorm;
-  v->ops->nvwl2norm = nv_wl2norm;
-  v->ops->nvmin = nv_min;
-}
 }  // namespace
 
 const char* to_string(LinkState s) {
@@ -172,7 +92,8 @@ struct NetworkSolver::Impl {
   std::vector<bool> jac_has;
   bool jac_valid = false;
   std::vector<double> fwork;
-  std::string kin_message;
+  std::string kin_message;  // KINSOL's last error message (keep_error_message)
+  CallbackTrap trap;        // an exception thrown in residual_cb / jac_cb
   int nfev = 0;
 
   Impl(const Network& nw, SolverOptions o) : net(nw), opt(o) {
@@ -264,69 +185,44 @@ struct NetworkSolver::Impl {
     node_row_start[nj] = static_cast<int>(colind.size());
   }
 
+  // KINSOL callbacks: an exception is kept in `trap` (never crosses the C boundary) and rethrown by solve().
   static int residual_cb(N_Vector uu, N_Vector ff, void* ud) {
     auto* self = static_cast<Impl*>(ud);
-    try {
-      self->residual(N_VGetArrayPointer(uu), N_VGetArrayPointer(ff));
-      return 0;
-    } catch (...) {
-      return -1;
-    }
+    return self->trap.run([&] {
+      double* f = N_VGetArrayPointer(ff);
+      self->residual(N_VGetArrayPointer(uu), f);
+      require_finite(f, self->n, "the network residual");  // recoverable: KINSOL shortens the step
+    });
   }
   static int jac_cb(N_Vector uu, N_Vector, SUNMatrix Jm, void* ud, N_Vector, N_Vector) {
     auto* self = static_cast<Impl*>(ud);
-    try {
-      self->jacobian(N_VGetArrayPointer(uu), Jm);
-      return 0;
-    } catch (...) {
-      return -1;
-    }
-  }
-  static void err_cb(int, const char*, const char* function, char* msg, void* ud) {
-    auto* self = static_cast<Impl*>(ud);
-    self->kin_message = std::string(function) + ": " + msg;
+    return self->trap.run([&] { self->jacobian(N_VGetArrayPointer(uu), Jm); });
   }
 
   void setup_kinsol() {
     ctx = SunContext::create();
-    u = SunVector(N_VNew_Serial(n, ctx.get()));
-    uscale = SunVector(N_VNew_Serial(n, ctx.get()));
-    fscale = SunVector(N_VNew_Serial(n, ctx.get()));
-    if (!u || !uscale || !fscale) throw SolverError("N_VNew_Serial failed");
-    for (N_Vector v : {u.get(), uscale.get(), fscale.get()}) install_vector_ops(v);
-    J = SunMatrix(SUNSparseMatrix(n, n, static_cast<sunindextype>(colind.size()), CSR_MAT, ctx.get()));
-    if (!J) throw SolverError("SUNSparseMatrix failed");
+    u = SunVector(check_created(N_VNew_Serial(n, ctx.get()), "N_VNew_Serial"));
+    uscale = SunVector(check_created(N_VNew_Serial(n, ctx.get()), "N_VNew_Serial"));
+    fscale = SunVector(check_created(N_VNew_Serial(n, ctx.get()), "N_VNew_Serial"));
+    for (N_Vector v : {u.get(), uscale.get(), fscale.get()}) internals::use_optimised_serial_ops(v);
+    J = SunMatrix(check_created(SUNSparseMatrix(n, n, static_cast<sunindextype>(colind.size()), CSR_MAT, ctx.get()),
+                                "SUNSparseMatrix"));
     fill_pattern(J.get());
-    // KINSOL zeroes J (values and pattern) before every Jacobian call; the pattern is fixed, so zero
-    // the values only and skip rebuilding the index arrays.
-    J.get()->ops->zero = [](SUNMatrix A) -> int {
-      std::memset(SUNSparseMatrix_Data(A), 0, sizeof(realtype) * SUNSparseMatrix_NNZ(A));
-      return 0;
-    };
-    LS = SunLinSol(SUNLinSol_KLU(u.get(), J.get(), ctx.get()));
-    if (!LS) throw SolverError("SUNLinSol_KLU failed");
-    // SUNLinSol_KLU's initialize (called at every KINSol) forces a new symbolic analysis; the
-    // Jacobian's pattern never changes here, so keep the symbolic factorisation (and the numeric one
-    // for klu_refactor) across solves and time steps. A failed factorisation still starts afresh.
-    LS.get()->ops->initialize = [](SUNLinearSolver S) -> int {
-      auto* c = static_cast<SUNLinearSolverContent_KLU>(S->content);
-      c->last_flag = SUNLS_SUCCESS;
-      if (!c->symbolic || !c->numeric) c->first_factorize = 1;
-      return SUNLS_SUCCESS;
-    };
-    kin = KinsolMem(KINCreate(ctx.get()));
-    if (!kin) throw SolverError("KINCreate failed");
-    sun_check(KINInit(kin.get(), residual_cb, u.get()), "KINInit");
-    sun_check(KINSetUserData(kin.get(), this), "KINSetUserData");
-    sun_check(KINSetErrHandlerFn(kin.get(), err_cb, this), "KINSetErrHandlerFn");
-    sun_check(KINSetLinearSolver(kin.get(), LS.get(), J.get()), "KINSetLinearSolver");
-    sun_check(KINSetJacFn(kin.get(), jac_cb), "KINSetJacFn");
-    sun_check(KINSetFuncNormTol(kin.get(), opt.ftol), "KINSetFuncNormTol");
-    sun_check(KINSetScaledStepTol(kin.get(), 1e-15), "KINSetScaledStepTol");
-    sun_check(KINSetNumMaxIters(kin.get(), opt.max_newton), "KINSetNumMaxIters");
-    sun_check(KINSetMaxSetupCalls(kin.get(), 1), "KINSetMaxSetupCalls");
-    sun_check(KINSetMaxNewtonStep(kin.get(), 1e20), "KINSetMaxNewtonStep");
-    sun_check(KINSetPrintLevel(kin.get(), 0), "KINSetPrintLevel");
+    internals::keep_sparse_pattern_on_zero(J.get());
+    LS = SunLinSol(check_created(SUNLinSol_KLU(u.get(), J.get(), ctx.get()), "SUNLinSol_KLU"));
+    internals::keep_klu_factorisation(LS.get());
+    kin = KinsolMem(check_created(KINCreate(ctx.get()), "KINCreate"));
+    check_kinsol(KINSetErrHandlerFn(kin.get(), keep_error_message, &kin_message), "KINSetErrHandlerFn");
+    check_kinsol(KINInit(kin.get(), residual_cb, u.get()), "KINInit");
+    check_kinsol(KINSetUserData(kin.get(), this), "KINSetUserData");
+    check_kinsol(KINSetLinearSolver(kin.get(), LS.get(), J.get()), "KINSetLinearSolver");
+    check_kinsol(KINSetJacFn(kin.get(), jac_cb), "KINSetJacFn");
+    check_kinsol(KINSetFuncNormTol(kin.get(), opt.ftol), "KINSetFuncNormTol");
+    check_kinsol(KINSetScaledStepTol(kin.get(), 1e-15), "KINSetScaledStepTol");
+    check_kinsol(KINSetNumMaxIters(kin.get(), opt.max_newton), "KINSetNumMaxIters");
+    check_kinsol(KINSetMaxSetupCalls(kin.get(), 1), "KINSetMaxSetupCalls");
+    check_kinsol(KINSetMaxNewtonStep(kin.get(), 1e20), "KINSetMaxNewtonStep");
+    check_kinsol(KINSetPrintLevel(kin.get(), 0), "KINSetPrintLevel");
     // Scaling: heads in units of hscale (m), flows in units of qscale.
     double* us = N_VGetArrayPointer(uscale.get());
     double* fs = N_VGetArrayPointer(fscale.get());
@@ -846,6 +742,21 @@ struct NetworkSolver::Impl {
     return os.str();
   }
 
+  /// One KINSol call with `strategy` (KIN_LINESEARCH, KIN_NONE), starting from the last factorisation if
+  /// `reuse`; adds its Newton iterations to stats. A fatal exception thrown by a callback is rethrown here
+  /// (its own type and message); a recoverable one is left in `trap` for the failure message.
+  int kinsol(int strategy, bool reuse, SolveStats& stats) {
+    check_kinsol(KINSetNoInitSetup(kin.get(), reuse ? SUNTRUE : SUNFALSE), "KINSetNoInitSetup");
+    check_kinsol(KINSetMaxSetupCalls(kin.get(), reuse ? 2 : 1), "KINSetMaxSetupCalls");
+    trap.clear();
+    const int flag = KINSol(kin.get(), u.get(), strategy, uscale.get(), fscale.get());
+    long nni = 0;
+    check_kinsol(KINGetNumNonlinSolvIters(kin.get(), &nni), "KINGetNumNonlinSolvIters");
+    stats.newton_iterations += static_cast<int>(nni);
+    if (trap.fatal()) trap.rethrow_if_caught();  // whatever the flag (see CallbackTrap::fatal)
+    return flag;
+  }
+
   SolveStats solve(HydState& s, double t) {
     st = &s;
     SolveStats stats;
@@ -867,23 +778,19 @@ struct NetworkSolver::Impl {
       const bool reuse = jac_valid && jac_status == s.status && jac_has == s.has_setting &&
                          std::equal(jac_setting.begin(), jac_setting.end(), s.setting.begin(), s.setting.end(),
                                     [](double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); });
-      KINSetNoInitSetup(kin.get(), reuse ? SUNTRUE : SUNFALSE);
-      KINSetMaxSetupCalls(kin.get(), reuse ? 2 : 1);
-      int flag = KINSol(kin.get(), u.get(), KIN_LINESEARCH, uscale.get(), fscale.get());
-      long nni = 0;
-      KINGetNumNonlinSolvIters(kin.get(), &nni);
-      stats.newton_iterations += static_cast<int>(nni);
+      int flag = kinsol(KIN_LINESEARCH, reuse, stats);
       if (flag == KIN_LSETUP_FAIL || flag == KIN_LSOLVE_FAIL || flag == KIN_LINSOLV_NO_RECOVERY) {
         // Singular Jacobian. First retry with a fresh factorisation (pivoting); if it is singular,
         // an active control valve cannot hold its set point (EPANET badvalve()): open it.
-        SUNLinSol_KLUReInit(LS.get(), J.get(), static_cast<sunindextype>(colind.size()), SUNKLU_REINIT_PARTIAL);
+        check_sunls(SUNLinSol_KLUReInit(LS.get(), J.get(), static_cast<sunindextype>(colind.size()), SUNKLU_REINIT_PARTIAL),
+                    "SUNLinSol_KLUReInit");
         jac_valid = false;
         if (!fresh_retry) {
           fresh_retry = true;
           --pass;
           continue;
         }
-        const int row = SUNLinSol_KLUGetCommon(LS.get())->singular_col;
+        const int row = static_cast<int>(internals::klu_singular_column(LS.get()));
         if (bad_valve(s, row)) {
           fresh_retry = false;
           continue;
@@ -891,11 +798,7 @@ struct NetworkSolver::Impl {
       } else if (flag < 0) {
         // Line search stalled (non-smooth laws near zero flow): finish with plain Newton steps
         // from the last iterate, as EPANET's gradient method does.
-        KINSetNoInitSetup(kin.get(), SUNFALSE);
-        KINSetMaxSetupCalls(kin.get(), 1);
-        flag = KINSol(kin.get(), u.get(), KIN_NONE, uscale.get(), fscale.get());
-        KINGetNumNonlinSolvIters(kin.get(), &nni);
-        stats.newton_iterations += static_cast<int>(nni);
+        flag = kinsol(KIN_NONE, false, stats);
       }
       fresh_retry = false;
       stats.status_passes = pass + 1;
@@ -917,8 +820,9 @@ struct NetworkSolver::Impl {
       }
       if (!ok) {
         std::ostringstream os;
-        os << "network '" << net.source << "' at t = " << t << " s: Newton (KINSOL) did not converge (flag " << flag;
+        os << "network '" << net.source << "' at t = " << t << " s: Newton (KINSOL) did not converge (" << kinsol_flag_name(flag);
         if (!kin_message.empty()) os << ": " << kin_message;
+        if (trap.caught()) os << "; " << trap.message();
         os << "); largest residual at " << describe_worst(f) << "; residual history (scaled max-norm per evaluation):";
         const std::size_t from = history.size() > 12 ? history.size() - 12 : 0;
         if (from > 0) os << " ...";

@@ -139,7 +139,7 @@ TEST_CASE("network: a demand behind a closed pipe is reported infeasible, naming
 #include <type_traits>
 
 #include "inputs/epanet/inp_reader.hpp"
-#include "solvers/hydraulics/sundials_raii.hpp"
+#include "solvers/sundials.hpp"
 #include "tests/hydraulics/epanet_compare.hpp"
 
 TEST_CASE("SUNDIALS RAII wrappers: copy deleted, move allowed, moved-from handle is empty") {
