@@ -1243,7 +1243,7 @@ class Loader {
     } else {
       // API MPMS 11.1 / ASTM D1250: SG(60F) = 141.5/(API + 131.5); water at 60 F = 999.016 kg/m3.
       if (auto q = get_quantity(t, p, "api", {Dim::Dimensionless}, Range{0, 100, true, true}, true))
-        g.density = 141.5 / (q->value + 131.5) * 999.016;
+        g.density = model::density_from_api(q->value);
     }
     if (auto q = get_quantity(t, p, "sulphur", {Dim::Fraction}, kUnit, false)) g.sulphur = q->value;
     if (const toml::node* vn = t.get("viscosity")) viscosity(*vn, p + ".viscosity", g);
@@ -1360,11 +1360,10 @@ class Loader {
           nd.initial.emplace_back(si, vol);
         }
         if (ok && cap && sum > nd.capacity - nd.heel + 1e-9 * nd.capacity) {
-          const double bbl = 0.158987294928;
           problem(*in, p + ".initial",
-                  "found a total of " + fmt_num(sum) + " m3 (" + fmt_num(sum / bbl / 1e6) +
+                  "found a total of " + fmt_num(sum) + " m3 (" + fmt_num(sum / model::kBarrel / 1e6) +
                       " Mbbl), expected at most capacity - heel = " + fmt_num(nd.capacity - nd.heel) + " m3 (" +
-                      fmt_num((nd.capacity - nd.heel) / bbl / 1e6) + " Mbbl)");
+                      fmt_num((nd.capacity - nd.heel) / model::kBarrel / 1e6) + " Mbbl)");
         }
       }
     }
@@ -1438,7 +1437,7 @@ class Loader {
       if (s->s.v.size() == 1 && !(s->s.v[0] > 0))
         problem(*t.get("max_sulphur"), p + ".max_sulphur", "found " + describe(*t.get("max_sulphur")) + ", expected 0 < max_sulphur <= 1 (0 only inside a series, for no limit at that time)");
     }
-    auto api_density = [](double api) { return 141.5 / (api + 131.5) * 999.016; };
+    auto api_density = [](double api) { return model::density_from_api(api); };
     auto min_api = get_series(t, p, "min_api", {Dim::Dimensionless}, Range{0, 100, true, true}, false);
     auto max_api = get_series(t, p, "max_api", {Dim::Dimensionless}, Range{0, 100, true, true}, false);
     if (min_api) {

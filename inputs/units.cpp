@@ -9,13 +9,13 @@
 namespace caspflow::inputs {
 namespace {
 
-constexpr double kBarrel = 0.158987294928;    // m3, 42 US gal (NIST SP 811 B.8; API MPMS 11.5)
-constexpr double kDay = 86400.0;              // s
+constexpr double kBarrel = model::kBarrel;    // m3, 42 US gal (model/constants.hpp)
+constexpr double kDay = model::kDay;          // s
 constexpr double kYear = kYearSeconds;         // s, Julian year (units.hpp)
 constexpr double kPound = 0.45359237;         // kg, exact (NIST SP 811 B.8)
-constexpr double kGravity = 9.80665;          // m/s2, standard (NIST SP 811 B.8)
-constexpr double kInch = 0.0254;              // m, exact
-constexpr double kFoot = 0.3048;              // m, exact
+constexpr double kGravity = model::kGravity;  // m/s2, standard (NIST SP 811 B.8)
+constexpr double kInch = model::kInch;        // m, exact
+constexpr double kFoot = model::kFoot;        // m, exact
 
 struct UnitDef {
   const char* symbol;

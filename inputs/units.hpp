@@ -8,10 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "model/constants.hpp"
+
 namespace caspflow::inputs {
 
 /// Seconds in the unit `yr` (a Julian year, 365.25 d): "1.5 Mt/yr" x kYearSeconds = 1.5 Mt.
-inline constexpr double kYearSeconds = 365.25 * 86400.0;
+inline constexpr double kYearSeconds = model::kYear;
 
 /// Physical dimension of a quantity.
 enum class Dim {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "model/constants.hpp"
 #include "model/errors.hpp"
 
 namespace caspflow::model {
@@ -29,7 +30,6 @@ struct Series {
 long days_from_civil(int y, unsigned m, unsigned d);
 /// Inverse of days_from_civil.
 void civil_from_days(long z, int& y, unsigned& m, unsigned& d);
-inline constexpr double kDay = 86400.0;
 /// Seconds since epoch of 00:00 UTC on the given date.
 inline double epoch_seconds(int y, unsigned m, unsigned d) { return kDay * static_cast<double>(days_from_civil(y, m, d)); }
 /// "YYYY-MM-DD" of a time in seconds since epoch (floor to the day).

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "caspflow/version.hpp"
+#include "model/blend.hpp"
 #include "model/hydraulics/fluid.hpp"
 #include "outputs/sha256.hpp"
 
@@ -46,45 +47,66 @@ Years years_of(const solvers::RunResult& run) {
 
 Attr s(const char* n, std::string v) { return Attr{n, std::move(v)}; }
 
-}  // namespace
+/// What every builder below reads: the scenario, the run, its state layout and sizes, the daily state.
+struct Run {
+  const model::Scenario& sc;
+  const solvers::RunResult& run;
+  const solvers::StateLayout& L;
+  size_t ND, NS, NL, NN, NZ;
+  std::vector<double> rho;  ///< density of each shipper's grade [kg/m3]
+  Years yrs;
+  Run(const model::Scenario& scenario, const solvers::RunResult& r)
+      : sc(scenario), run(r), L(r.layout), ND(static_cast<size_t>(r.ndays)), NS(static_cast<size_t>(r.layout.ns)),
+        NL(static_cast<size_t>(r.layout.nl)), NN(static_cast<size_t>(r.layout.nn)), NZ(static_cast<size_t>(r.layout.size)),
+        rho(NS), yrs(years_of(r)) {
+    for (size_t s2 = 0; s2 < NS; ++s2) rho[s2] = sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].density;
+  }
+  /// State component `idx` at the start of day `day` (day == ND: the end of the run).
+  [[nodiscard]] double Y(size_t day, int idx) const { return run.y_day[day * NZ + static_cast<size_t>(idx)]; }
+  [[nodiscard]] bool to_sink(size_t l) const { return sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink; }
+};
 
-Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& run, const std::string& command) {
-  const auto& L = run.layout;
-  const size_t ND = static_cast<size_t>(run.ndays), NS = static_cast<size_t>(L.ns), NL = static_cast<size_t>(L.nl),
-               NN = static_cast<size_t>(L.nn), NZ = static_cast<size_t>(L.size);
-  auto Y = [&](size_t day, int idx) { return run.y_day[day * NZ + static_cast<size_t>(idx)]; };
-  std::vector<double> rho(NS);
-  for (size_t s = 0; s < NS; ++s) rho[s] = sc.grades[static_cast<size_t>(sc.shippers[s].grade)].density;
+Variable var(const char* name, std::vector<std::string> dims, const char* units, const char* long_name) {
+  Variable v;
+  v.name = name;
+  v.dims = std::move(dims);
+  v.attrs = {s("units", units), s("long_name", long_name)};
+  return v;
+}
+constexpr const char* kMeanDay = "time: mean (daily mean over the day starting at `time`)";
+constexpr const char* kEndDay = "time: point (value at the end of the day starting at `time`)";
 
-  Dataset ds;
-  const std::string origin = model::iso_date(run.start);
+/// The time and year axes, and the leg, node, shipper, grade and constraint labels.
+void add_axes(Dataset& ds, const Run& R) {
+  const std::string origin = model::iso_date(R.run.start);
   TimeAxis time{"time", origin, {}, "start of the simulated day (UTC)", {}};
-  for (size_t d = 0; d < ND; ++d) time.days.push_back(static_cast<int32_t>(d));
-  const Years yrs = years_of(run);
+  for (size_t d = 0; d < R.ND; ++d) time.days.push_back(static_cast<int32_t>(d));
   TimeAxis year{"year", origin, {}, "start of the calendar year (clipped to the simulation)", {}};
-  for (size_t k = 0; k < yrs.year.size(); ++k) {
-    year.days.push_back(yrs.first_day[k]);
-    year.bounds.push_back({yrs.first_day[k], yrs.end_day[k]});
+  for (size_t k = 0; k < R.yrs.year.size(); ++k) {
+    year.days.push_back(R.yrs.first_day[k]);
+    year.bounds.push_back({R.yrs.first_day[k], R.yrs.end_day[k]});
   }
   ds.time_axes = {time, year};
   LabelAxis leg{"leg", {}, "leg (link between two nodes)"}, node{"node", {}, "node"}, shipper{"shipper", {}, "shipper (owner of crude)"},
-      grade{"grade", {}, "crude grade"}, constraint{"constraint", run.constraint_labels, "what can limit a shipper's flow"};
-  for (const auto& l : sc.legs) leg.labels.push_back(l.id);
-  for (const auto& n : sc.nodes) node.labels.push_back(n.id);
-  for (const auto& x : sc.shippers) shipper.labels.push_back(x.id);
-  for (const auto& g : sc.grades) grade.labels.push_back(g.id);
+      grade{"grade", {}, "crude grade"}, constraint{"constraint", R.run.constraint_labels, "what can limit a shipper's flow"};
+  for (const auto& l : R.sc.legs) leg.labels.push_back(l.id);
+  for (const auto& n : R.sc.nodes) node.labels.push_back(n.id);
+  for (const auto& x : R.sc.shippers) shipper.labels.push_back(x.id);
+  for (const auto& g : R.sc.grades) grade.labels.push_back(g.id);
   ds.label_axes = {leg, node, shipper, grade, constraint};
+}
 
-  auto var = [&](const char* name, std::vector<std::string> dims, const char* units, const char* long_name) {
-    Variable v;
-    v.name = name;
-    v.dims = std::move(dims);
-    v.attrs = {s("units", units), s("long_name", long_name)};
-    return v;
-  };
-  const char* mean_day = "time: mean (daily mean over the day starting at `time`)";
-  const char* end_day = "time: point (value at the end of the day starting at `time`)";
-
+/// Daily flows, capacities, stocks, transit, supply, shut-in, sink deliveries (from exact cumulative integrals)
+/// and the limit of each shipper at mid-day.
+void add_daily(Dataset& ds, const Run& R) {
+  const auto& L = R.L;
+  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
+  const auto& sc = R.sc;
+  const auto& run = R.run;
+  const size_t ND = R.ND, NS = R.NS, NL = R.NL, NN = R.NN;
+  const auto& rho = R.rho;
+  const char* mean_day = kMeanDay;
+  const char* end_day = kEndDay;
   // Daily flows from exact cumulative integrals (t/d).
   Variable fbs = var("flow_by_shipper", {"time", "leg", "shipper"}, "t/d", "mass flow entering the leg, by shipper (daily mean)");
   Variable del = var("delivered", {"time", "leg", "shipper"}, "t/d", "mass flow leaving the leg at its downstream end, by shipper (daily mean)");
@@ -150,6 +172,17 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
     }
   }
 
+  for (Variable* v : {&flow, &fbs, &del, &cap, &util, &inv, &invs, &tr, &sup, &shut, &sink, &lim}) ds.variables.push_back(std::move(*v));
+}
+
+/// Initial stocks and transit, per-shipper and per-grade constants, and the network topology.
+void add_constants(Dataset& ds, const Run& R) {
+  const auto& L = R.L;
+  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
+  const auto& sc = R.sc;
+  const size_t NS = R.NS, NL = R.NL, NN = R.NN;
+  const auto& grade = ds.label_axes[3];
+  const auto& node = ds.label_axes[1];
   Variable inv0 = var("initial_inventory_by_shipper", {"node", "shipper"}, "t", "working stock at the start of the run");
   Variable tr0 = var("initial_in_transit", {"leg", "shipper"}, "t", "crude inside each leg at the start of the run");
   for (size_t n = 0; n < NN; ++n)
@@ -202,7 +235,16 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   }
   for (const auto& n : sc.nodes) nkind.idata.push_back(static_cast<int32_t>(n.kind));
 
-  // Annual totals (t) from the cumulative states at year boundaries.
+  for (Variable* v : {&inv0, &tr0, &kz, &gos, &dens, &sul, &lfrom, &lto, &lkind, &nkind}) ds.variables.push_back(std::move(*v));
+}
+
+/// Annual totals (t) from the cumulative states at year boundaries, and the whole-run conservation residual.
+void add_annual(Dataset& ds, const Run& R) {
+  const auto& L = R.L;
+  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
+  const auto& sc = R.sc;
+  const auto& yrs = R.yrs;
+  const size_t NS = R.NS, NL = R.NL;
   Variable asup = var("annual_supply", {"year", "shipper"}, "t", "supply in the year");
   Variable asink = var("annual_sink_delivery", {"year", "shipper"}, "t", "delivered into sink nodes in the year");
   Variable ashut = var("annual_shut_in", {"year", "shipper"}, "t", "shut in during the year");
@@ -226,8 +268,21 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
         adel.data.push_back(dlt(L.leg_out + static_cast<int>(l * NS + s2)));
       }
   }
-  // Blend in every pipeline with linefill, at the end of each day (DESIGN §3: volume-additive density,
-  // mass-weighted sulphur, Refutas viscosity blending at 20 degC).
+  Variable res = var("conservation_residual", {"shipper"}, "1",
+                     "|supply - sink deliveries - shut-in - change of stock - change in transit| / supply, whole run");
+  res.data = R.run.residual;
+  for (Variable* v : {&asup, &asink, &ashut, &aflow, &adel, &res}) ds.variables.push_back(std::move(*v));
+}
+
+/// Blend in every pipeline with linefill, at the end of each day (DESIGN §3: volume-additive density,
+/// mass-weighted sulphur, Refutas viscosity blending at 20 degC).
+void add_linefill_blend(Dataset& ds, const Run& R) {
+  const auto& L = R.L;
+  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
+  const auto& sc = R.sc;
+  const size_t ND = R.ND, NS = R.NS, NL = R.NL;
+  const auto& rho = R.rho;
+  const char* end_day = kEndDay;
   Variable bd = var("linefill_density", {"time", "leg"}, "kg m-3", "density at 15 degC of the crude in the line (NaN: no linefill)");
   Variable bs = var("linefill_sulphur", {"time", "leg"}, "1", "sulphur mass fraction of the crude in the line");
   Variable bv = var("linefill_viscosity", {"time", "leg"}, "m2 s-1", "kinematic viscosity at 20 degC of the crude in the line (NaN: a grade without viscosity)");
@@ -277,23 +332,33 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
       }
     }
 
-  // Blend at storage nodes (end of day): volume-additive density and mass-weighted sulphur of the stock.
+  for (Variable* v : {&bd, &bs, &bv}) ds.variables.push_back(std::move(*v));
+}
+
+/// Blend at storage nodes (end of day) and of the crude entering each leg (daily means), and the quality
+/// allowance of each shipper at mid-day.
+void add_quality(Dataset& ds, const Run& R) {
+  const auto& L = R.L;
+  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
+  const auto& sc = R.sc;
+  const auto& run = R.run;
+  const size_t ND = R.ND, NS = R.NS, NL = R.NL, NN = R.NN;
+  const auto& rho = R.rho;
+  const char* mean_day = kMeanDay;
+  const char* end_day = kEndDay;
   Variable nd_d = var("stock_density", {"time", "node"}, "kg m-3", "density at 15 degC of the working stock (NaN: none, or under 1 kg)");
   Variable nd_s = var("stock_sulphur", {"time", "node"}, "1", "sulphur mass fraction of the working stock (NaN: none, or under 1 kg)");
   for (Variable* v : {&nd_d, &nd_s}) v->attrs.push_back(s("cell_methods", end_day));
   for (size_t d = 0; d < ND; ++d)
     for (size_t n = 0; n < NN; ++n) {
-      double M = 0, V = 0, S = 0;
+      model::Blend b;
       if (sc.nodes[n].has_storage())
-        for (size_t s2 = 0; s2 < NS; ++s2) {
-          const double m = std::max(0.0, Y(d + 1, L.stock + static_cast<int>(n * NS + s2)));
-          M += m;
-          V += m / rho[s2];
-          S += m * sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur;
-        }
+        for (size_t s2 = 0; s2 < NS; ++s2)
+          b.add(std::max(0.0, Y(d + 1, L.stock + static_cast<int>(n * NS + s2))), rho[s2],
+                sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur);
       // Less than 1 kg is integration round-off of an empty stock (its sign and blend are noise).
-      nd_d.data.push_back(M > 1.0 ? M / V : kNaN);
-      nd_s.data.push_back(M > 1.0 ? S / M : kNaN);
+      nd_d.data.push_back(b.mass > 1.0 ? b.density() : kNaN);
+      nd_s.data.push_back(b.mass > 1.0 ? b.sulphur_fraction() : kNaN);
     }
   // Blend entering each leg (daily means) and the quality allowance.
   Variable in_s = var("inflow_sulphur", {"time", "leg"}, "1", "sulphur mass fraction of the blend entering the leg (daily mean flows)");
@@ -307,27 +372,23 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   for (Variable* v : {&in_s, &in_a}) v->attrs.push_back(s("cell_methods", mean_day));
   for (size_t d = 0; d < ND; ++d)
     for (size_t l = 0; l < NL; ++l) {
-      double M = 0, V = 0, S = 0;
+      model::Blend b;
       for (size_t s2 = 0; s2 < NS; ++s2) {
         const int i = L.leg_in + static_cast<int>(l * NS + s2);
-        const double m = Y(d + 1, i) - Y(d, i);
-        M += m;
-        V += m / rho[s2];
-        S += m * sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur;
+        b.add(Y(d + 1, i) - Y(d, i), rho[s2], sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur);
         qa.data.push_back(run.quality_allowance_day[(d * NL + l) * NS + s2] * model::kDay / kT);
       }
-      in_s.data.push_back(M > 0 ? S / M : kNaN);
-      in_a.data.push_back(V > 0 ? 141.5 / (M / V / 999.016) - 131.5 : kNaN);
+      in_s.data.push_back(b.mass > 0 ? b.sulphur_fraction() : kNaN);
+      in_a.data.push_back(b.volume > 0 ? b.api() : kNaN);
     }
 
-  Variable res = var("conservation_residual", {"shipper"}, "1",
-                     "|supply - sink deliveries - shut-in - change of stock - change in transit| / supply, whole run");
-  res.data = run.residual;
+  for (Variable* v : {&nd_d, &nd_s, &in_s, &in_a, &qa}) ds.variables.push_back(std::move(*v));
+}
 
-  ds.variables = {flow, fbs, del, cap, util, inv, invs, tr, sup, shut, sink, lim, inv0, tr0, kz, gos, dens, sul,
-                  lfrom, lto, lkind, nkind, asup, asink, ashut, aflow, adel, res, bd, bs, bv, nd_d, nd_s, in_s, in_a, qa};
-
-  // Pump stations of hydraulic pipelines (mid-day, at the flow then entering the line).
+/// Pump stations of hydraulic pipelines (mid-day, at the flow then entering the line) and what binds each line.
+void add_stations(Dataset& ds, const Run& R) {
+  const auto& run = R.run;
+  const auto& sc = R.sc;
   if (!run.station_labels.empty()) {
     ds.label_axes.push_back(LabelAxis{"station", run.station_labels, "pump station (LEG/STATION)"});
     Variable ps = var("station_suction_pressure", {"time", "station"}, "Pa", "suction pressure (gauge) at mid-day; NaN: out of service");
@@ -349,9 +410,10 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
     ds.variables.push_back(hb);
   }
 
-  add_limit_variables(ds, sc, run);
+}
 
-  // Provenance.
+/// Provenance: title, versions, every input text and its hash, dates, residual, assumptions, history.
+std::vector<Attr> provenance(const model::Scenario& sc, const solvers::RunResult& run, const std::string& command) {
   const auto now = std::chrono::system_clock::now();
   const std::time_t tt = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
@@ -364,7 +426,7 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
   // SHA-256 of `scenario_text`, which holds all of them, so it changes when any of them does.
   std::string input_hashes;
   for (const auto& [path, text] : sc.input_texts) input_hashes += sha256_hex(text) + "  " + path + "\n";
-  ds.attrs = {s("title", sc.title.empty() ? std::string("caspflow run") : sc.title),
+  return {s("title", sc.title.empty() ? std::string("caspflow run") : sc.title),
               s("source", "caspflow"),
               s("format_version", "1.2"),  // 1.1: NC_CHAR attributes, int32 without _FillValue, flags (issue 8 item 5);
                                           // 1.2: leg_from, leg_to, leg_kind, node_kind (issue 12 item 4)
@@ -380,6 +442,22 @@ Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& r
               Attr{"conservation_residual_total", run.residual_total},
               s("assumptions", assumptions),
               s("history", std::string(created) + " " + (command.empty() ? "caspflow run " + sc.file : command))};
+}
+
+}  // namespace
+
+Dataset build_run_dataset(const model::Scenario& sc, const solvers::RunResult& run, const std::string& command) {
+  const Run R(sc, run);
+  Dataset ds;
+  add_axes(ds, R);
+  add_daily(ds, R);
+  add_constants(ds, R);
+  add_annual(ds, R);
+  add_linefill_blend(ds, R);
+  add_quality(ds, R);
+  add_stations(ds, R);
+  add_limit_variables(ds, sc, run);
+  ds.attrs = provenance(sc, run, command);
   return ds;
 }
 

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "model/constants.hpp"
 #include "model/hydraulics/pump.hpp"
 
 namespace caspflow::inputs::epanet {
@@ -19,7 +20,7 @@ using namespace caspflow::hydraulics;
 namespace {
 
 // EPANET's unit constants (src/types.h).
-constexpr double kFt = 0.3048;           // MperFT
+constexpr double kFt = model::kFoot;     // MperFT
 constexpr double kFt3 = kFt * kFt * kFt; // m3 per ft3
 constexpr double kPsiPerFt = 0.4333;     // PSIperFT
 constexpr double kKpaPerPsi = 6.895;     // KPAperPSI

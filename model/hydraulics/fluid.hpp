@@ -13,9 +13,11 @@
 //    "Petroleum Refinery Process Economics", 2000, ch. on blending).
 #include <vector>
 
+#include "model/constants.hpp"
+
 namespace caspflow::hydraulics {
 
-inline constexpr double kGravity = 9.80665;  ///< standard gravity [m/s2]
+inline constexpr double kGravity = model::kGravity;  ///< standard gravity [m/s2] (model/constants.hpp)
 
 /// A crude or blend. Defaults are a generic medium crude (850 kg/m3, 6 cSt at 20 degC).
 struct Fluid {

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/constants.hpp"
+
 namespace caspflow::hydraulics {
 
 /// H = h0 - r Q^n [m], Q >= 0 [m3/s].
@@ -38,6 +40,6 @@ PumpCurve affinity(const PumpCurve& c, double speed_ratio);
 PumpCurve combine(const PumpCurve& unit, int n_series, int n_parallel);
 
 /// Shaft power [W] = rho g Q H / eta (eta in (0, 1]).
-double pump_power(double rho, double Q, double H, double eta, double g = 9.80665);
+double pump_power(double rho, double Q, double H, double eta, double g = model::kGravity);
 
 }  // namespace caspflow::hydraulics

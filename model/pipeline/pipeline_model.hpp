@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "model/hydraulics/fluid.hpp"
+#include "model/constants.hpp"
 #include "model/pipeline/pipeline.hpp"
 
 namespace caspflow::pipeline {
@@ -142,9 +143,9 @@ class PipelineModel {
 };
 
 /// Flow units for reports.
-inline constexpr double kBarrelM3 = 0.158987294928;  ///< 1 bbl [m3] (API MPMS 11.5)
-inline constexpr double kDayS = 86400.0;
-inline constexpr double kYearS = 365.25 * 86400.0;
+inline constexpr double kBarrelM3 = model::kBarrel;  ///< 1 bbl [m3] (model/constants.hpp)
+inline constexpr double kDayS = model::kDay;
+inline constexpr double kYearS = model::kYear;
 inline double to_bpd(double q_m3s) { return q_m3s * kDayS / kBarrelM3; }
 inline double from_bpd(double bpd) { return bpd * kBarrelM3 / kDayS; }
 

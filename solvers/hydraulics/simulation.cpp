@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "model/constants.hpp"
 #include "model/errors.hpp"
 
 namespace caspflow::solvers {
@@ -10,7 +11,7 @@ namespace caspflow::solvers {
 using namespace caspflow::hydraulics;
 
 namespace {
-constexpr double kFt3 = 0.3048 * 0.3048 * 0.3048;
+constexpr double kFt3 = model::kFoot * model::kFoot * model::kFoot;
 constexpr double kQzero = 1e-6 * kFt3;  // EPANET QZERO (1e-6 cfs)
 constexpr long kMaxHydraulicSolves = 1000000;  // per run (docs/hydraulics-network.md, "Limits")
 
