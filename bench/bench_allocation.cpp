@@ -2,9 +2,9 @@
 // right-hand side), and a whole simulation in-process (no file I/O).
 #include <benchmark/benchmark.h>
 
-#include "inputs/scenario_loader.hpp"
-#include "model/allocation.hpp"
-#include "solvers/dynamics.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
+#include "caspflow/model/allocation.hpp"
+#include "caspflow/solvers/dynamics.hpp"
 
 namespace {
 const char* base_path() { return CASPFLOW_SOURCE_DIR "/inputs/scenarios/base.toml"; }

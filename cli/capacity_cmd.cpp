@@ -14,16 +14,16 @@
 
 #include <toml++/toml.h>
 
-#include "cli/commands.hpp"
-#include "inputs/scenario_loader.hpp"
-#include "inputs/toml_prescan.hpp"
-#include "inputs/units.hpp"
-#include "model/hydraulics/fluid.hpp"
-#include "model/pipeline/calibrate.hpp"
-#include "inputs/pipeline_loader.hpp"
-#include "model/pipeline/pipeline_model.hpp"
-#include "inputs/input_file.hpp"
-#include "outputs/output_file.hpp"
+#include "commands.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
+#include "caspflow/inputs/toml_prescan.hpp"
+#include "caspflow/inputs/units.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
+#include "caspflow/model/pipeline/calibrate.hpp"
+#include "caspflow/inputs/pipeline_loader.hpp"
+#include "caspflow/model/pipeline/pipeline_model.hpp"
+#include "caspflow/inputs/input_file.hpp"
+#include "caspflow/outputs/output_file.hpp"
 
 namespace caspflow::cli {
 

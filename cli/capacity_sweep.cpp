@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "inputs/units.hpp"
-#include "model/errors.hpp"
-#include "model/hydraulics/fluid.hpp"
-#include "model/pipeline/pipeline_model.hpp"
+#include "caspflow/inputs/units.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
+#include "caspflow/model/pipeline/pipeline_model.hpp"
 
 namespace caspflow::cli {
 

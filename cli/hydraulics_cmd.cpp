@@ -9,13 +9,13 @@
 #include <string>
 
 #include "caspflow/version.hpp"
-#include "cli/commands.hpp"
-#include "inputs/epanet/inp_reader.hpp"
-#include "model/errors.hpp"
-#include "inputs/input_file.hpp"
-#include "outputs/hdf5_writer.hpp"
-#include "outputs/output_file.hpp"
-#include "solvers/hydraulics/simulation.hpp"
+#include "commands.hpp"
+#include "caspflow/inputs/epanet/inp_reader.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/inputs/input_file.hpp"
+#include "caspflow/outputs/hdf5_writer.hpp"
+#include "caspflow/outputs/output_file.hpp"
+#include "caspflow/solvers/hydraulics/simulation.hpp"
 
 namespace caspflow::cli {
 

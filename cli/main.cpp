@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "caspflow/version.hpp"
-#include "cli/commands.hpp"
-#include "model/errors.hpp"
+#include "commands.hpp"
+#include "caspflow/model/errors.hpp"
 
 namespace caspflow::cli {
 namespace {

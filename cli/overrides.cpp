@@ -1,5 +1,5 @@
 // `--set`, `--start`, `--end`: scenario overrides from the command line (cli/commands.hpp).
-#include "cli/commands.hpp"
+#include "commands.hpp"
 
 namespace caspflow::cli {
 

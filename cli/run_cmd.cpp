@@ -8,14 +8,14 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli/commands.hpp"
-#include "inputs/scenario_loader.hpp"
-#include "model/errors.hpp"
-#include "outputs/hdf5_writer.hpp"
-#include "outputs/output_file.hpp"
-#include "outputs/run_output.hpp"
-#include "outputs/summary.hpp"
-#include "solvers/dynamics.hpp"
+#include "commands.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/outputs/hdf5_writer.hpp"
+#include "caspflow/outputs/output_file.hpp"
+#include "caspflow/outputs/run_output.hpp"
+#include "caspflow/outputs/summary.hpp"
+#include "caspflow/solvers/dynamics.hpp"
 
 namespace caspflow::cli {
 

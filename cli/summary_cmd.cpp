@@ -10,11 +10,11 @@
 #include <map>
 #include <sstream>
 
-#include "cli/commands.hpp"
-#include "model/errors.hpp"
-#include "outputs/hdf5_reader.hpp"
-#include "outputs/output_file.hpp"
-#include "outputs/summary.hpp"
+#include "commands.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/outputs/hdf5_reader.hpp"
+#include "caspflow/outputs/output_file.hpp"
+#include "caspflow/outputs/summary.hpp"
 
 namespace caspflow::cli {
 

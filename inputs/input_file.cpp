@@ -1,4 +1,4 @@
-#include "inputs/input_file.hpp"
+#include "caspflow/inputs/input_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "model/errors.hpp"
+#include "caspflow/model/errors.hpp"
 
 namespace caspflow::inputs {
 

@@ -1,4 +1,4 @@
-#include "inputs/pipeline_loader.hpp"
+#include "caspflow/inputs/pipeline_loader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,11 +10,11 @@
 
 #include <toml++/toml.h>
 
-#include "inputs/toml_prescan.hpp"
-#include "inputs/input_file.hpp"
-#include "inputs/suggest.hpp"
-#include "inputs/toml_strings.hpp"
-#include "inputs/units.hpp"
+#include "caspflow/inputs/toml_prescan.hpp"
+#include "caspflow/inputs/input_file.hpp"
+#include "caspflow/inputs/suggest.hpp"
+#include "caspflow/inputs/toml_strings.hpp"
+#include "caspflow/inputs/units.hpp"
 
 namespace caspflow::inputs {
 

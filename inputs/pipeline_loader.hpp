@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "model/pipeline/pipeline.hpp"
+#include "caspflow/model/pipeline/pipeline.hpp"
 
 namespace caspflow::inputs {
 

@@ -1,7 +1,7 @@
 // Scenario loader: TOML (toml++) -> merged tree -> validated model::Scenario (SI).
 // Schema: docs/scenario-format.md. Every problem is collected with the file:line:col of the value
 // that caused it and thrown at the end as one InputError.
-#include "inputs/scenario_loader.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -17,12 +17,12 @@
 
 #include <toml++/toml.h>
 
-#include "inputs/input_file.hpp"
-#include "inputs/pipeline_loader.hpp"
-#include "inputs/suggest.hpp"
-#include "inputs/toml_strings.hpp"
-#include "inputs/toml_prescan.hpp"
-#include "inputs/units.hpp"
+#include "caspflow/inputs/input_file.hpp"
+#include "caspflow/inputs/pipeline_loader.hpp"
+#include "caspflow/inputs/suggest.hpp"
+#include "caspflow/inputs/toml_strings.hpp"
+#include "caspflow/inputs/toml_prescan.hpp"
+#include "caspflow/inputs/units.hpp"
 
 namespace caspflow::inputs {
 namespace {

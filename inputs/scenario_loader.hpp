@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/scenario.hpp"
+#include "caspflow/model/scenario.hpp"
 
 namespace caspflow::inputs {
 

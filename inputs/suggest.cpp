@@ -1,4 +1,4 @@
-#include "inputs/suggest.hpp"
+#include "caspflow/inputs/suggest.hpp"
 
 #include <algorithm>
 

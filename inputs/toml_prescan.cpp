@@ -1,5 +1,5 @@
 // TOML pre-scan against toml++ 3.3's undefined behaviour on some non-ASCII input (inputs/toml_prescan.hpp).
-#include "inputs/toml_prescan.hpp"
+#include "caspflow/inputs/toml_prescan.hpp"
 
 #include <cstdio>
 #include <memory>

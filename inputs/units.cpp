@@ -1,10 +1,10 @@
-#include "inputs/units.hpp"
+#include "caspflow/inputs/units.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
 
-#include "inputs/suggest.hpp"
+#include "caspflow/inputs/suggest.hpp"
 
 namespace caspflow::inputs {
 namespace {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/constants.hpp"
+#include "caspflow/model/constants.hpp"
 
 namespace caspflow::inputs {
 

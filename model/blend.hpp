@@ -3,7 +3,7 @@
 // (density = total mass / total volume at 15 degC), sulphur is mass-weighted, API gravity follows from the
 // blend's density, and viscosity comes from the Refutas blending number mixed by mass fraction
 // (hydraulics::blend, model/hydraulics/fluid.hpp). Plain arithmetic, in the order the accumulation is made.
-#include "model/constants.hpp"
+#include "caspflow/model/constants.hpp"
 
 namespace caspflow::model {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "model/errors.hpp"
-#include "model/pipeline/pipeline.hpp"
-#include "model/series.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/model/pipeline/pipeline.hpp"
+#include "caspflow/model/series.hpp"
 
 namespace caspflow::model {
 

@@ -1,4 +1,4 @@
-#include "model/series.hpp"
+#include "caspflow/model/series.hpp"
 
 #include <algorithm>
 #include <cmath>

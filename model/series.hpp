@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "model/constants.hpp"
-#include "model/errors.hpp"
+#include "caspflow/model/constants.hpp"
+#include "caspflow/model/errors.hpp"
 
 namespace caspflow::model {
 

@@ -1,4 +1,4 @@
-#include "outputs/hdf5_reader.hpp"
+#include "caspflow/outputs/hdf5_reader.hpp"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -11,7 +11,7 @@
 #include <set>
 #include <utility>
 
-#include "model/errors.hpp"
+#include "caspflow/model/errors.hpp"
 
 namespace caspflow::outputs {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "outputs/hdf5_writer.hpp"
+#include "caspflow/outputs/hdf5_writer.hpp"
 
 namespace caspflow::outputs {
 

@@ -1,4 +1,4 @@
-#include "outputs/hdf5_writer.hpp"
+#include "caspflow/outputs/hdf5_writer.hpp"
 
 #include <hdf5.h>
 #include <fcntl.h>
@@ -15,8 +15,8 @@
 #include <set>
 #include <utility>
 
-#include "model/errors.hpp"
-#include "outputs/output_file.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/outputs/output_file.hpp"
 
 namespace caspflow::outputs {
 namespace {

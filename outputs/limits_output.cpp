@@ -1,6 +1,6 @@
-#include "outputs/limits_output.hpp"
+#include "caspflow/outputs/limits_output.hpp"
 
-#include "model/allocation.hpp"
+#include "caspflow/model/allocation.hpp"
 
 namespace caspflow::outputs {
 

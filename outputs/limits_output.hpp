@@ -1,8 +1,8 @@
 #pragma once
 // What limits each route and each leg, day by day (docs/output-format.md, "Limits"; docs/model.md).
-#include "model/scenario.hpp"
-#include "outputs/hdf5_writer.hpp"
-#include "solvers/dynamics.hpp"
+#include "caspflow/model/scenario.hpp"
+#include "caspflow/outputs/hdf5_writer.hpp"
+#include "caspflow/solvers/dynamics.hpp"
 
 namespace caspflow::outputs {
 

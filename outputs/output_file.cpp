@@ -1,4 +1,4 @@
-#include "outputs/output_file.hpp"
+#include "caspflow/outputs/output_file.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "model/errors.hpp"
+#include "caspflow/model/errors.hpp"
 
 namespace caspflow::outputs {
 namespace fs = std::filesystem;

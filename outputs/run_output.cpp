@@ -1,6 +1,6 @@
-#include "outputs/run_output.hpp"
+#include "caspflow/outputs/run_output.hpp"
 
-#include "outputs/limits_output.hpp"
+#include "caspflow/outputs/limits_output.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -13,9 +13,9 @@
 #include <sstream>
 
 #include "caspflow/version.hpp"
-#include "model/blend.hpp"
-#include "model/hydraulics/fluid.hpp"
-#include "outputs/sha256.hpp"
+#include "caspflow/model/blend.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
+#include "caspflow/outputs/sha256.hpp"
 
 namespace caspflow::outputs {
 

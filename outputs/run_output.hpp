@@ -3,9 +3,9 @@
 // computed from that dataset: outputs/summary.hpp). Reads the RunResult's daily states; knows nothing of CVODE.
 #include <string>
 
-#include "model/scenario.hpp"
-#include "outputs/hdf5_writer.hpp"
-#include "solvers/dynamics.hpp"
+#include "caspflow/model/scenario.hpp"
+#include "caspflow/outputs/hdf5_writer.hpp"
+#include "caspflow/solvers/dynamics.hpp"
 
 namespace caspflow::outputs {
 

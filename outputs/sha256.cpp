@@ -1,5 +1,5 @@
 // SHA-256 per FIPS 180-4 §6.2 (written from the standard; tested against its published examples).
-#include "outputs/sha256.hpp"
+#include "caspflow/outputs/sha256.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "outputs/summary.hpp"
+#include "caspflow/outputs/summary.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -8,10 +8,10 @@
 #include <limits>
 #include <sstream>
 
-#include "model/errors.hpp"
-#include "model/scenario.hpp"
-#include "model/series.hpp"
-#include "outputs/hdf5_reader.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/model/scenario.hpp"
+#include "caspflow/model/series.hpp"
+#include "caspflow/outputs/hdf5_reader.hpp"
 
 namespace caspflow::outputs {
 namespace {

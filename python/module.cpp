@@ -17,15 +17,15 @@
 #include <vector>
 
 #include "caspflow/version.hpp"
-#include "inputs/scenario_loader.hpp"
-#include "model/errors.hpp"
-#include "model/hydraulics/fluid.hpp"
-#include "inputs/pipeline_loader.hpp"
-#include "model/pipeline/pipeline_model.hpp"
-#include "model/scenario.hpp"
-#include "outputs/hdf5_writer.hpp"
-#include "outputs/run_output.hpp"
-#include "solvers/dynamics.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
+#include "caspflow/inputs/pipeline_loader.hpp"
+#include "caspflow/model/pipeline/pipeline_model.hpp"
+#include "caspflow/model/scenario.hpp"
+#include "caspflow/outputs/hdf5_writer.hpp"
+#include "caspflow/outputs/run_output.hpp"
+#include "caspflow/solvers/dynamics.hpp"
 
 namespace py = pybind11;
 using namespace caspflow;

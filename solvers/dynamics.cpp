@@ -1,4 +1,4 @@
-#include "solvers/dynamics.hpp"
+#include "caspflow/solvers/dynamics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 
-#include "solvers/sundials.hpp"
+#include "caspflow/solvers/sundials.hpp"
 
 namespace caspflow::solvers {
 

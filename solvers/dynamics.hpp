@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "model/allocation.hpp"
-#include "model/scenario.hpp"
+#include "caspflow/model/allocation.hpp"
+#include "caspflow/model/scenario.hpp"
 
 namespace caspflow::solvers {
 

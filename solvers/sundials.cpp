@@ -1,4 +1,4 @@
-#include "solvers/sundials.hpp"
+#include "caspflow/solvers/sundials.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -22,7 +22,7 @@
 #include <sundials/sundials_matrix.h>
 #include <sundials/sundials_nonlinearsolver.h>
 
-#include "model/errors.hpp"
+#include "caspflow/model/errors.hpp"
 
 namespace caspflow::solvers {
 

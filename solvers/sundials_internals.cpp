@@ -22,7 +22,7 @@
 #include <sunlinsol/sunlinsol_klu.h>
 #include <sunmatrix/sunmatrix_sparse.h>
 
-#include "solvers/sundials.hpp"
+#include "caspflow/solvers/sundials.hpp"
 
 namespace caspflow::solvers::internals {
 

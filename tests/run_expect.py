@@ -4,6 +4,7 @@ exit code, so a command that fails after printing the expected text would pass).
 
 Usage: run_expect.py [--rc N] [--expect REGEX]... [--reject REGEX]... -- COMMAND [ARG...]
   --rc N        the exit code expected (default 0)
+  --rc-nonzero  any exit code but 0 is expected (a build that must fail)
   --expect RE   must match somewhere in stdout + stderr (repeatable; Python re, MULTILINE)
   --reject RE   must not match (repeatable)
 Prints the command's output, then one line per failed expectation; exits 1 if any failed, else 0.
@@ -21,6 +22,7 @@ def main() -> int:
     cut = sys.argv.index("--")
     ap = argparse.ArgumentParser()
     ap.add_argument("--rc", type=int, default=0)
+    ap.add_argument("--rc-nonzero", action="store_true")
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--reject", action="append", default=[])
     args = ap.parse_args(sys.argv[1:cut])
@@ -32,7 +34,10 @@ def main() -> int:
     out = p.stdout + p.stderr
     sys.stdout.write(out)
     failed = []
-    if p.returncode != args.rc:
+    if args.rc_nonzero:
+        if p.returncode == 0:
+            failed.append("exit code 0, expected a failure")
+    elif p.returncode != args.rc:
         failed.append(f"exit code {p.returncode}, expected {args.rc}")
     failed += [f"no match for /{e}/" for e in args.expect if not re.search(e, out, re.MULTILINE)]
     failed += [f"unexpected match for /{e}/" for e in args.reject if re.search(e, out, re.MULTILINE)]

@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "inputs/epanet/inp_reader.hpp"
-#include "solvers/hydraulics/network_solver.hpp"
-#include "solvers/hydraulics/simulation.hpp"
+#include "caspflow/inputs/epanet/inp_reader.hpp"
+#include "caspflow/solvers/hydraulics/network_solver.hpp"
+#include "caspflow/solvers/hydraulics/simulation.hpp"
 
 using namespace caspflow;
 

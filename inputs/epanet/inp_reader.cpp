@@ -1,4 +1,4 @@
-#include "inputs/epanet/inp_reader.hpp"
+#include "caspflow/inputs/epanet/inp_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,8 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "model/constants.hpp"
-#include "model/hydraulics/pump.hpp"
+#include "caspflow/model/constants.hpp"
+#include "caspflow/model/hydraulics/pump.hpp"
 
 namespace caspflow::inputs::epanet {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "model/hydraulics/network.hpp"
+#include "caspflow/model/hydraulics/network.hpp"
 
 namespace caspflow::inputs::epanet {
 

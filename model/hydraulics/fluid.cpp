@@ -1,4 +1,4 @@
-#include "model/hydraulics/fluid.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
 
 #include <cmath>
 #include <stdexcept>

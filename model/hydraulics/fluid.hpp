@@ -13,7 +13,7 @@
 //    "Petroleum Refinery Process Economics", 2000, ch. on blending).
 #include <vector>
 
-#include "model/constants.hpp"
+#include "caspflow/model/constants.hpp"
 
 namespace caspflow::hydraulics {
 

@@ -1,4 +1,4 @@
-#include "model/hydraulics/friction.hpp"
+#include "caspflow/model/hydraulics/friction.hpp"
 
 #include <cmath>
 #include <limits>

@@ -22,7 +22,7 @@
 // not affected (polymer drag reduction acts on turbulence; Burger et al. 1982, J. Rheol. 26:2).
 #include <utility>
 
-#include "model/hydraulics/fluid.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
 
 namespace caspflow::hydraulics {
 

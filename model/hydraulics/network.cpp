@@ -1,4 +1,4 @@
-#include "model/hydraulics/network.hpp"
+#include "caspflow/model/hydraulics/network.hpp"
 
 #include <cmath>
 

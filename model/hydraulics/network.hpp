@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "model/errors.hpp"
-#include "model/hydraulics/pump.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/model/hydraulics/pump.hpp"
 
 namespace caspflow::hydraulics {
 

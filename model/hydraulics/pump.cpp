@@ -1,4 +1,4 @@
-#include "model/hydraulics/pump.hpp"
+#include "caspflow/model/hydraulics/pump.hpp"
 
 #include <cmath>
 #include <stdexcept>

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/constants.hpp"
+#include "caspflow/model/constants.hpp"
 
 namespace caspflow::hydraulics {
 

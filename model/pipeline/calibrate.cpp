@@ -1,9 +1,9 @@
-#include "model/pipeline/calibrate.hpp"
+#include "caspflow/model/pipeline/calibrate.hpp"
 
 #include <cmath>
 #include <stdexcept>
 
-#include "model/pipeline/root.hpp"
+#include "caspflow/model/pipeline/root.hpp"
 
 namespace caspflow::pipeline {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "model/pipeline/pipeline_model.hpp"
+#include "caspflow/model/pipeline/pipeline_model.hpp"
 
 namespace caspflow::pipeline {
 

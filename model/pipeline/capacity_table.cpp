@@ -1,4 +1,4 @@
-#include "model/pipeline/capacity_table.hpp"
+#include "caspflow/model/pipeline/capacity_table.hpp"
 
 #include <cmath>
 #include <stdexcept>

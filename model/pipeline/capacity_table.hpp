@@ -18,7 +18,7 @@
 #include <tuple>
 #include <vector>
 
-#include "model/pipeline/pipeline_model.hpp"
+#include "caspflow/model/pipeline/pipeline_model.hpp"
 
 namespace caspflow::pipeline {
 

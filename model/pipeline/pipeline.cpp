@@ -1,4 +1,4 @@
-#include "model/pipeline/pipeline.hpp"
+#include "caspflow/model/pipeline/pipeline.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "model/pipeline/pipeline_model.hpp"
+#include "caspflow/model/pipeline/pipeline_model.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,8 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "model/hydraulics/friction.hpp"
-#include "model/pipeline/root.hpp"
+#include "caspflow/model/hydraulics/friction.hpp"
+#include "caspflow/model/pipeline/root.hpp"
 
 namespace caspflow::pipeline {
 

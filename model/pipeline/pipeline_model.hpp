@@ -26,9 +26,9 @@
 #include <string>
 #include <vector>
 
-#include "model/hydraulics/fluid.hpp"
-#include "model/constants.hpp"
-#include "model/pipeline/pipeline.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
+#include "caspflow/model/constants.hpp"
+#include "caspflow/model/pipeline/pipeline.hpp"
 
 namespace caspflow::pipeline {
 

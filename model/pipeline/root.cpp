@@ -1,4 +1,4 @@
-#include "model/pipeline/root.hpp"
+#include "caspflow/model/pipeline/root.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "solvers/hydraulics/network_solver.hpp"
+#include "caspflow/solvers/hydraulics/network_solver.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -14,8 +14,8 @@
 #include <sunlinsol/sunlinsol_klu.h>
 #include <sunmatrix/sunmatrix_sparse.h>
 
-#include "model/errors.hpp"
-#include "solvers/sundials.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/solvers/sundials.hpp"
 
 namespace caspflow::solvers {
 

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "model/hydraulics/friction.hpp"
-#include "model/hydraulics/network.hpp"
+#include "caspflow/model/hydraulics/friction.hpp"
+#include "caspflow/model/hydraulics/network.hpp"
 
 namespace caspflow::solvers {
 

@@ -1,10 +1,10 @@
-#include "solvers/hydraulics/simulation.hpp"
+#include "caspflow/solvers/hydraulics/simulation.hpp"
 
 #include <cmath>
 #include <string>
 
-#include "model/constants.hpp"
-#include "model/errors.hpp"
+#include "caspflow/model/constants.hpp"
+#include "caspflow/model/errors.hpp"
 
 namespace caspflow::solvers {
 

@@ -8,8 +8,8 @@
 // Results are recorded at every multiple of the report step from the report start.
 #include <vector>
 
-#include "model/hydraulics/network.hpp"
-#include "solvers/hydraulics/network_solver.hpp"
+#include "caspflow/model/hydraulics/network.hpp"
+#include "caspflow/solvers/hydraulics/network_solver.hpp"
 
 namespace caspflow::solvers {
 

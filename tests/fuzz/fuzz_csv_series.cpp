@@ -12,8 +12,8 @@
 #include <fstream>
 #include <string>
 
-#include "inputs/scenario_loader.hpp"
-#include "model/errors.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
+#include "caspflow/model/errors.hpp"
 
 namespace {
 const char* kScenario = R"(title = "csv fuzz"

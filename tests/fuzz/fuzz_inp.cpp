@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "inputs/epanet/inp_reader.hpp"
-#include "model/errors.hpp"
-#include "solvers/hydraulics/network_solver.hpp"
+#include "caspflow/inputs/epanet/inp_reader.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/solvers/hydraulics/network_solver.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "inputs/scenario_loader.hpp"
-#include "model/errors.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
+#include "caspflow/model/errors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path = std::string(CASPFLOW_SOURCE_DIR) + "/inputs/scenarios/fuzz-input.toml";

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "inputs/toml_prescan.hpp"
+#include "caspflow/inputs/toml_prescan.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

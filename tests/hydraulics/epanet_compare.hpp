@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "inputs/epanet/inp_reader.hpp"
-#include "solvers/hydraulics/simulation.hpp"
+#include "caspflow/inputs/epanet/inp_reader.hpp"
+#include "caspflow/solvers/hydraulics/simulation.hpp"
 
 #ifndef CASPFLOW_TEST_DATA
 #define CASPFLOW_TEST_DATA "tests/data"

@@ -8,10 +8,10 @@
 #include <set>
 #include <string>
 
-#include "inputs/epanet/inp_reader.hpp"
-#include "model/errors.hpp"
-#include "solvers/hydraulics/network_solver.hpp"
-#include "solvers/hydraulics/simulation.hpp"
+#include "caspflow/inputs/epanet/inp_reader.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/solvers/hydraulics/network_solver.hpp"
+#include "caspflow/solvers/hydraulics/simulation.hpp"
 #include "tests/hydraulics/epanet_compare.hpp"
 
 using namespace caspflow;

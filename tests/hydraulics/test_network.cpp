@@ -3,10 +3,10 @@
 
 #include <cmath>
 
-#include "model/errors.hpp"
-#include "model/hydraulics/network.hpp"
-#include "solvers/hydraulics/network_solver.hpp"
-#include "solvers/hydraulics/simulation.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/model/hydraulics/network.hpp"
+#include "caspflow/solvers/hydraulics/network_solver.hpp"
+#include "caspflow/solvers/hydraulics/simulation.hpp"
 
 using namespace caspflow;
 using namespace caspflow::hydraulics;
@@ -138,8 +138,8 @@ TEST_CASE("network: a demand behind a closed pipe is reported infeasible, naming
 
 #include <type_traits>
 
-#include "inputs/epanet/inp_reader.hpp"
-#include "solvers/sundials.hpp"
+#include "caspflow/inputs/epanet/inp_reader.hpp"
+#include "caspflow/solvers/sundials.hpp"
 #include "tests/hydraulics/epanet_compare.hpp"
 
 TEST_CASE("SUNDIALS RAII wrappers: copy deleted, move allowed, moved-from handle is empty") {

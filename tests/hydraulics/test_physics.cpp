@@ -3,9 +3,9 @@
 
 #include <cmath>
 
-#include "model/hydraulics/fluid.hpp"
-#include "model/hydraulics/friction.hpp"
-#include "model/hydraulics/pump.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
+#include "caspflow/model/hydraulics/friction.hpp"
+#include "caspflow/model/hydraulics/pump.hpp"
 
 using namespace caspflow::hydraulics;
 

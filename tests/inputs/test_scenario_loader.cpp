@@ -13,9 +13,9 @@
 #include <cstdint>
 #include <unistd.h>
 
-#include "inputs/scenario_loader.hpp"
-#include "model/allocation.hpp"
-#include "model/series.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
+#include "caspflow/model/allocation.hpp"
+#include "caspflow/model/series.hpp"
 
 namespace fs = std::filesystem;
 using caspflow::InputError;

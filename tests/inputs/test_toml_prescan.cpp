@@ -9,9 +9,9 @@
 #include <sstream>
 #include <string>
 
-#include "inputs/scenario_loader.hpp"
-#include "inputs/toml_prescan.hpp"
-#include "model/errors.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
+#include "caspflow/inputs/toml_prescan.hpp"
+#include "caspflow/model/errors.hpp"
 
 using caspflow::inputs::toml_prescan;
 

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "inputs/units.hpp"
+#include "caspflow/inputs/units.hpp"
 
 using caspflow::inputs::Dim;
 using caspflow::inputs::parse_quantity;

@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "caspflow/version.hpp"
-#include "model/errors.hpp"
-#include "outputs/hdf5_writer.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/outputs/hdf5_writer.hpp"
 
 using namespace caspflow::outputs;
 

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "model/errors.hpp"
-#include "outputs/hdf5_writer.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/outputs/hdf5_writer.hpp"
 
 namespace fs = std::filesystem;
 using namespace caspflow::outputs;

@@ -8,12 +8,12 @@
 #include <random>
 #include <string>
 
-#include "model/hydraulics/friction.hpp"
-#include "model/hydraulics/pump.hpp"
-#include "model/pipeline/calibrate.hpp"
-#include "model/pipeline/capacity_table.hpp"
-#include "inputs/pipeline_loader.hpp"
-#include "model/pipeline/pipeline_model.hpp"
+#include "caspflow/model/hydraulics/friction.hpp"
+#include "caspflow/model/hydraulics/pump.hpp"
+#include "caspflow/model/pipeline/calibrate.hpp"
+#include "caspflow/model/pipeline/capacity_table.hpp"
+#include "caspflow/inputs/pipeline_loader.hpp"
+#include "caspflow/model/pipeline/pipeline_model.hpp"
 
 namespace pl = caspflow::pipeline;
 namespace hy = caspflow::hydraulics;

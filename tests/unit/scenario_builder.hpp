@@ -2,8 +2,8 @@
 // Small hand-built scenarios for unit tests of the allocation and the dynamics (no TOML involved).
 #include <string>
 
-#include "model/allocation.hpp"
-#include "model/scenario.hpp"
+#include "caspflow/model/allocation.hpp"
+#include "caspflow/model/scenario.hpp"
 
 namespace caspflow::test {
 

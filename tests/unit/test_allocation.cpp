@@ -5,7 +5,7 @@
 // and the rest is shared again among the others (water filling). All numbers below are worked by hand.
 #include <doctest/doctest.h>
 
-#include "model/allocation.hpp"
+#include "caspflow/model/allocation.hpp"
 #include "tests/unit/scenario_builder.hpp"
 
 using namespace caspflow;

@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "inputs/scenario_loader.hpp"
-#include "solvers/dynamics.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
+#include "caspflow/solvers/dynamics.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "inputs/scenario_loader.hpp"
+#include "caspflow/inputs/scenario_loader.hpp"
 
 using namespace caspflow;
 

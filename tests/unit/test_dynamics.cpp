@@ -9,7 +9,7 @@
 #include <cmath>
 #include <string>
 
-#include "solvers/dynamics.hpp"
+#include "caspflow/solvers/dynamics.hpp"
 #include "tests/unit/scenario_builder.hpp"
 
 using namespace caspflow;

@@ -11,8 +11,8 @@
 #include <sunmatrix/sunmatrix_sparse.h>
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 
-#include "model/errors.hpp"
-#include "solvers/sundials.hpp"
+#include "caspflow/model/errors.hpp"
+#include "caspflow/solvers/sundials.hpp"
 
 using namespace caspflow;
 using namespace caspflow::solvers;
