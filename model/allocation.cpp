@@ -1,4 +1,4 @@
-#include "model/allocation.hpp"
+#include "caspflow/model/allocation.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "model/hydraulics/fluid.hpp"
-#include "model/pipeline/capacity_table.hpp"
-#include "model/pipeline/pipeline_model.hpp"
-#include "model/scenario.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
+#include "caspflow/model/pipeline/capacity_table.hpp"
+#include "caspflow/model/pipeline/pipeline_model.hpp"
+#include "caspflow/model/scenario.hpp"
 
 namespace caspflow::model {
 
