@@ -172,6 +172,69 @@ class Allocator {
   std::vector<int> row_label_;                                   ///< label of each constraint row
   std::vector<std::vector<std::pair<size_t, double>>> seg_rows_;  ///< per segment: (row, coefficient)
   std::vector<int> seg_part_;                                    ///< per segment: partition it fills (-1: none)
+
+  // Construction, in this order (it fixes the order of the constraint labels).
+  /// Storage partitions of every storage node (common space, then segregated grades) and their labels.
+  void build_partitions();
+  /// Quality rows of every leg's quality limits at the scenario start, and the legs' quality labels.
+  void build_quality_limits();
+  /// Route variables, their segments (routes cut at storage nodes and sinks) and the ceiling labels.
+  void build_routes();
+  /// The grades' fluids and each hydraulic leg's pipeline model with its memoised capacity table.
+  void load_hydraulics();
+  /// Segment indices per phase, ordered by (priority class, route preference rank).
+  void build_phases();
+
+  // One solve() (docs/model.md, "The allocation at one instant"), in the order solve() calls them.
+  struct Work;  ///< the state of one solve(): inputs of the instant, iterates, work arrays, result
+  /// Density of shipper s's grade at 15 degC.
+  double rho_of(int s) const;
+  /// Whether a leg is a tanker leg (delivers what was loaded one transit time ago).
+  bool is_tanker(int leg) const;
+  /// Whether a leg is a pipeline with linefill (delivers its outlet mix, volume for volume).
+  bool is_plug(int leg) const;
+  /// Whether a constraint label is a `storage_full` one.
+  bool is_full_label(int r) const;
+  /// Room a quality row leaves for the given segment flows: sum of -a f over the shippers meeting the limit.
+  double quality_room(const QualityRow& q, const std::vector<double>& flows) const;
+  /// Supply, leg capacities, proration weights and the quality rows in force at the instant.
+  void prepare_instant(Work& wk) const;
+  /// Flows entering and leaving every leg per shipper for the given segment flows.
+  void compute_leg_flows(Work& wk, const std::vector<double>& flows) const;
+  /// The Gauss-Seidel sweeps around the phased filling; whether the segment flows settled.
+  bool run_sweeps(Work& wk) const;
+  /// Inflow and outflow per node and shipper of the current iterate.
+  void node_flows(Work& wk) const;
+  /// Room of every constraint row for one sweep: leg capacities, quality room, full partitions' allowances.
+  void constraint_room(Work& wk) const;
+  /// Cap and cap reason of each segment of a phase (supply left, ceiling, stock, arrivals; live links).
+  void phase_caps(Work& wk, const std::vector<int>& phase) const;
+  /// Weighted progressive filling of one phase, round by round until every segment froze.
+  void fill_phase(Work& wk, const std::vector<int>& phase) const;
+  /// Growth rate of every constraint row, and of each owner's inflow into a full partition, in one round.
+  void phase_rates(Work& wk, const std::vector<int>& phase) const;
+  /// Step of the filling parameter to the next constraint, allowance or cap reached in one round.
+  double phase_step(const Work& wk, const std::vector<int>& phase) const;
+  /// Grows the unfrozen segments of a phase by the step dl times their weights.
+  void advance_phase(Work& wk, const std::vector<int>& phase, double dl) const;
+  /// Freezes the segments that reached their cap or sit in a tight constraint, with the reason.
+  void freeze_bound(Work& wk, const std::vector<int>& phase) const;
+  /// What a filled phase leaves to later phases: supply left, flow sent on from and arriving at nodes.
+  void commit_phase(Work& wk, const std::vector<int>& phase) const;
+  /// Quality room found by bisection when the sweeps alternate; whether the sweeps then settled.
+  bool bisect_quality_room(Work& wk) const;
+  /// Node balances, and shut-in at origins without storage or with a full partition.
+  void node_balances(Work& wk) const;
+  /// Leg capacities in kg/s at the current mix.
+  void capacity_at_mix(Work& wk) const;
+  /// The most each offending shipper could send into a leg under its quality limits.
+  void quality_allowances(Work& wk) const;
+  /// Route entries, the limit of each route and the limit of each shipper.
+  void route_limits(Work& wk) const;
+  /// Why each shipper's crude is shut in.
+  void shut_in_reasons(Work& wk) const;
+  /// What each leg is doing: capacity (outage), quality, storage full or not binding.
+  void leg_states(Work& wk) const;
 };
 
 }  // namespace caspflow::model
