@@ -264,8 +264,14 @@ std::string fmt_km(double x) {
   return os.str();
 }
 
-Pipeline build(const toml::table& root, Reader& r) {
-  Pipeline p;
+/// Line-wide values given at the top level that sections inherit unless they give their own.
+struct Defaults {
+  std::optional<double> maop;
+  double roughness = 4.5e-5;
+};
+
+/// Top-level keys: id, name, conditions (temperature, pressures), head scale; returns the section defaults.
+Defaults read_top(const toml::table& root, Reader& r, Pipeline& p) {
   p.file = r.file();
   r.check_keys(root, "", kTopKeys);
   p.id = r.string(root, "", "id", true, root).value_or("");
@@ -277,8 +283,9 @@ Pipeline build(const toml::table& root, Reader& r) {
   if (auto v = r.ranged(root, "", "delivery_pressure", Dim::Pressure, false, root, kMinP, kMaxP, kPRange)) p.delivery_pressure_pa = *v;
   if (auto v = r.ranged(root, "", "vapour_pressure", Dim::Pressure, false, root, kMinP, kMaxP, kPRange)) p.vapour_pressure_pa = *v;
   if (auto v = r.ranged(root, "", "vapour_margin", Dim::Pressure, false, root, 0.0, 1e7, "a pressure of 0 to 100 bar")) p.vapour_margin_pa = *v;
-  const std::optional<double> maop = r.ranged(root, "", "maop", Dim::Pressure, false, root, 1.0, kMaxP, "a pressure above 0 and at most 1000 bar");
-  const double roughness = r.ranged(root, "", "roughness", Dim::Length, false, root, 0.0, kMaxRoughness, "a roughness of 0 to 10 mm").value_or(4.5e-5);
+  Defaults d;
+  d.maop = r.ranged(root, "", "maop", Dim::Pressure, false, root, 1.0, kMaxP, "a pressure above 0 and at most 1000 bar");
+  d.roughness = r.ranged(root, "", "roughness", Dim::Length, false, root, 0.0, kMaxRoughness, "a roughness of 0 to 10 mm").value_or(4.5e-5);
   if (const toml::node* hs = root.get("head_scale")) {
     if (auto v = r.quantity(*hs, "head_scale", Dim::Dimensionless)) {
       if (*v > 0.0 && *v < 10.0)
@@ -288,7 +295,13 @@ Pipeline build(const toml::table& root, Reader& r) {
     }
   }
 
-  // --- sections
+  return d;
+}
+
+/// [[sections]]: consecutive pipe sections (length or end chainage, diameters, roughness, MAOP).
+void read_sections(const toml::table& root, Reader& r, Pipeline& p, const Defaults& d) {
+  const std::optional<double>& maop = d.maop;
+  const double roughness = d.roughness;
   const toml::array* secs = root.get_as<toml::array>("sections");
   if (!secs || secs->empty()) {
     r.problem(root.get("sections") ? *root.get("sections") : static_cast<const toml::node&>(root), "sections",
@@ -354,9 +367,10 @@ Pipeline build(const toml::table& root, Reader& r) {
       p.sections.push_back(std::move(s));
     }
   }
-  const double L = p.length();
+}
 
-  // --- profile
+/// [profile]: the elevation profile, strictly increasing chainages covering the whole line of length L.
+void read_profile(const toml::table& root, Reader& r, Pipeline& p, double L) {
   const toml::table* prof = root.get_as<toml::table>("profile");
   if (!prof) {
     r.problem(root.get("profile") ? *root.get("profile") : static_cast<const toml::node&>(root), "profile",
@@ -389,7 +403,67 @@ Pipeline build(const toml::table& root, Reader& r) {
     }
   }
 
-  // --- pump stations
+}
+
+/// A station's pump curve: 1 or 3 (flow, head) points, or the coefficients h0, r, n.
+void read_pump_curve(const toml::table& tt, const std::string& path, Reader& r, PumpStation& st) {
+  const toml::table* t = &tt;
+  const toml::node* curve = t->get("curve");
+  const bool coeffs = t->get("h0") || t->get("r") || t->get("n");
+  if (curve && coeffs) {
+    r.problem(*curve, path + ".curve", "give either 'curve' points or 'h0', 'r', 'n' coefficients, not both");
+  } else if (curve) {
+    if (auto v = pairs(r, *curve, path + ".curve", Dim::VolumeFlow, Dim::Length, false)) {
+      std::vector<std::pair<double, double>> pts;
+      for (const auto& q : *v) pts.emplace_back(q.x, q.y);
+      try {
+        if (pts.size() != 1 && pts.size() != 3) throw std::invalid_argument("a pump curve needs 1 or 3 points");
+        st.unit = hydraulics::fit_pump_curve(pts);
+      } catch (const std::invalid_argument& e) {
+        r.problem(*curve, path + ".curve", std::string("found ") + std::to_string(pts.size()) + " point(s): " + e.what() +
+                                               "; expected 1 or 3 (flow, head) points of a falling curve");
+      }
+    }
+  } else if (coeffs) {
+    auto h0 = r.quantity(*t, path, "h0", Dim::Length, true, *t);
+    // r is in SI: m / (m3/s)^n (a plain number).
+    auto rr = r.quantity(*t, path, "r", Dim::Dimensionless, true, *t);
+    auto nn = r.quantity(*t, path, "n", Dim::Dimensionless, true, *t);
+    if (h0 && rr && nn) {
+      if (!(*h0 > 0.0 && *h0 <= 1e4) || !(*rr > 0.0 && *rr <= 1e12) || !(*nn > 0.0 && *nn <= 10.0))
+        r.problem(*t, path, "found h0 = " + std::to_string(*h0) + " m, r = " + std::to_string(*rr) + ", n = " + std::to_string(*nn) +
+                                ", expected 0 < h0 <= 10000 m, 0 < r <= 1e12 (m per (m3/s)^n), 0 < n <= 10");
+      st.unit = hydraulics::PumpCurve{*h0, *rr, *nn};
+    }
+  } else {
+    r.problem(*t, path + ".curve", "missing: expected curve = [[flow, head], ...] (1 or 3 points) or h0, r, n");
+  }
+}
+
+/// A station's efficiency: a constant fraction or (flow, efficiency) points.
+void read_efficiency(const toml::table& tt, const std::string& path, Reader& r, PumpStation& st) {
+  const toml::table* t = &tt;
+  if (const toml::node* ef = t->get("efficiency")) {
+    if (ef->is_array()) {
+      if (auto v = pairs(r, *ef, path + ".efficiency", Dim::VolumeFlow, Dim::Fraction, false)) {
+        for (std::size_t k = 0; k < v->size(); ++k) {
+          if (!((*v)[k].y > 0.0 && (*v)[k].y <= 1.0)) r.problem(*(*v)[k].node, path + ".efficiency", "expected an efficiency in (0, 1]");
+          if (k > 0 && (*v)[k].x <= (*v)[k - 1].x)
+            r.problem(*(*v)[k].node, path + ".efficiency", "expected strictly increasing flows");
+          st.efficiency.points.emplace_back((*v)[k].x, (*v)[k].y);
+        }
+      }
+    } else if (auto v = r.quantity(*ef, path + ".efficiency", Dim::Fraction)) {
+      if (!(*v > 0.0 && *v <= 1.0))
+        r.problem(*ef, path + ".efficiency", "found " + Reader::describe(*ef) + ", expected an efficiency in (0, 1]");
+      else
+        st.efficiency.constant = *v;
+    }
+  }
+}
+
+/// [[stations]]: pump stations in increasing chainage within the line of length L.
+void read_stations(const toml::table& root, Reader& r, Pipeline& p, double L) {
   if (const toml::node* sn = root.get("stations")) {
     const toml::array* arr = sn->as_array();
     if (!arr) r.problem(*sn, "stations", "expected an array of [[stations]] tables");
@@ -417,36 +491,7 @@ Pipeline build(const toml::table& root, Reader& r) {
       }
       st.n_series = r.count(*t, path, "series").value_or(1);
       st.n_parallel = r.count(*t, path, "parallel").value_or(1);
-      const toml::node* curve = t->get("curve");
-      const bool coeffs = t->get("h0") || t->get("r") || t->get("n");
-      if (curve && coeffs) {
-        r.problem(*curve, path + ".curve", "give either 'curve' points or 'h0', 'r', 'n' coefficients, not both");
-      } else if (curve) {
-        if (auto v = pairs(r, *curve, path + ".curve", Dim::VolumeFlow, Dim::Length, false)) {
-          std::vector<std::pair<double, double>> pts;
-          for (const auto& q : *v) pts.emplace_back(q.x, q.y);
-          try {
-            if (pts.size() != 1 && pts.size() != 3) throw std::invalid_argument("a pump curve needs 1 or 3 points");
-            st.unit = hydraulics::fit_pump_curve(pts);
-          } catch (const std::invalid_argument& e) {
-            r.problem(*curve, path + ".curve", std::string("found ") + std::to_string(pts.size()) + " point(s): " + e.what() +
-                                                   "; expected 1 or 3 (flow, head) points of a falling curve");
-          }
-        }
-      } else if (coeffs) {
-        auto h0 = r.quantity(*t, path, "h0", Dim::Length, true, *t);
-        // r is in SI: m / (m3/s)^n (a plain number).
-        auto rr = r.quantity(*t, path, "r", Dim::Dimensionless, true, *t);
-        auto nn = r.quantity(*t, path, "n", Dim::Dimensionless, true, *t);
-        if (h0 && rr && nn) {
-          if (!(*h0 > 0.0 && *h0 <= 1e4) || !(*rr > 0.0 && *rr <= 1e12) || !(*nn > 0.0 && *nn <= 10.0))
-            r.problem(*t, path, "found h0 = " + std::to_string(*h0) + " m, r = " + std::to_string(*rr) + ", n = " + std::to_string(*nn) +
-                                    ", expected 0 < h0 <= 10000 m, 0 < r <= 1e12 (m per (m3/s)^n), 0 < n <= 10");
-          st.unit = hydraulics::PumpCurve{*h0, *rr, *nn};
-        }
-      } else {
-        r.problem(*t, path + ".curve", "missing: expected curve = [[flow, head], ...] (1 or 3 points) or h0, r, n");
-      }
+      read_pump_curve(*t, path, r, st);
       if (const toml::node* sp = t->get("speed")) {
         if (auto v = r.quantity(*sp, path + ".speed", sp->is_number() ? Dim::Dimensionless : Dim::Fraction)) {
           if (*v > 0.0 && *v <= 1.5)
@@ -455,30 +500,17 @@ Pipeline build(const toml::table& root, Reader& r) {
             r.problem(*sp, path + ".speed", "found " + Reader::describe(*sp) + ", expected a speed ratio in (0, 1.5]");
         }
       }
-      if (const toml::node* ef = t->get("efficiency")) {
-        if (ef->is_array()) {
-          if (auto v = pairs(r, *ef, path + ".efficiency", Dim::VolumeFlow, Dim::Fraction, false)) {
-            for (std::size_t k = 0; k < v->size(); ++k) {
-              if (!((*v)[k].y > 0.0 && (*v)[k].y <= 1.0)) r.problem(*(*v)[k].node, path + ".efficiency", "expected an efficiency in (0, 1]");
-              if (k > 0 && (*v)[k].x <= (*v)[k - 1].x)
-                r.problem(*(*v)[k].node, path + ".efficiency", "expected strictly increasing flows");
-              st.efficiency.points.emplace_back((*v)[k].x, (*v)[k].y);
-            }
-          }
-        } else if (auto v = r.quantity(*ef, path + ".efficiency", Dim::Fraction)) {
-          if (!(*v > 0.0 && *v <= 1.0))
-            r.problem(*ef, path + ".efficiency", "found " + Reader::describe(*ef) + ", expected an efficiency in (0, 1]");
-          else
-            st.efficiency.constant = *v;
-        }
-      }
+      read_efficiency(*t, path, r, st);
       if (auto v = r.ranged(*t, path, "max_discharge", Dim::Pressure, false, *t, kMinP, kMaxP, kPRange)) st.max_discharge_pa = *v;
       if (auto v = r.ranged(*t, path, "min_suction", Dim::Pressure, false, *t, kMinP, kMaxP, kPRange)) st.min_suction_pa = *v;
       p.stations.push_back(std::move(st));
     }
   }
 
-  // --- pressure-reduction stations
+}
+
+/// [[reduction_stations]]: pressure-reduction stations (slack-line zones), sorted by chainage.
+void read_reductions(const toml::table& root, Reader& r, Pipeline& p, double L) {
   if (const toml::node* rn = root.get("reduction_stations")) {
     const toml::array* arr = rn->as_array();
     if (!arr) r.problem(*rn, "reduction_stations", "expected an array of [[reduction_stations]] tables");
@@ -512,6 +544,16 @@ Pipeline build(const toml::table& root, Reader& r) {
     std::sort(p.reductions.begin(), p.reductions.end(),
               [](const ReductionStation& a, const ReductionStation& b) { return a.chainage_m < b.chainage_m; });
   }
+}
+
+Pipeline build(const toml::table& root, Reader& r) {
+  Pipeline p;
+  const Defaults d = read_top(root, r, p);
+  read_sections(root, r, p, d);
+  const double L = p.length();
+  read_profile(root, r, p, L);
+  read_stations(root, r, p, L);
+  read_reductions(root, r, p, L);
   return p;
 }
 
