@@ -20,7 +20,7 @@ using model::Scenario;
 constexpr double kThetaMass = 1000.0;  ///< kg: stock above which an empty shipper counts as stocked again
 constexpr double kWindowGuard = 1e-3;  ///< s: inputs are evaluated at least this far inside the current window
 
-/// Everything the CVODE callbacks need; lives on simulate()'s stack.
+/// Everything the CVODE callbacks need; lives in simulate_span()'s Run, on its stack.
 struct Engine {
   const Scenario& sc;
   Allocator alloc;
@@ -321,6 +321,563 @@ int cv_ewt(N_Vector y, N_Vector ewt, void* ud) {
 }  // namespace
 
 namespace {
+
+/// The state vector's layout: stocks, crude in transit, cumulative leg entries and exits, supply, shut-in,
+/// route entries and leg capacities, in that order.
+StateLayout state_layout(const Scenario& sc, int nroutes) {
+  StateLayout L;
+  L.ns = static_cast<int>(sc.shippers.size());
+  L.nn = static_cast<int>(sc.nodes.size());
+  L.nl = static_cast<int>(sc.legs.size());
+  L.nr = nroutes;
+  int off = 0;
+  L.stock = off; off += L.nn * L.ns;
+  L.transit = off; off += L.nl * L.ns;
+  L.leg_in = off; off += L.nl * L.ns;
+  L.leg_out = off; off += L.nl * L.ns;
+  L.supply = off; off += L.ns;
+  L.shut_in = off; off += L.ns;
+  L.route = off; off += L.nr;
+  L.cap_cum = off; off += L.nl;
+  L.size = off;
+  return L;
+}
+
+/// One simulate_span run: the engine, the result it fills, the stop schedule, CVODE's objects and the
+/// integration loop's state. The steps are called in order by simulate_span.
+struct Run {
+  const Scenario& sc;
+  const Progress& progress;
+  Engine e;
+  RunResult out;
+  std::vector<double> y0;            ///< initial state
+  double tend = 0;                   ///< integration time of the end
+  std::set<double> stops;            ///< integration times at which CVODE stops and restarts
+  std::set<double> year_starts;      ///< the 1 January among them (annual ceilings reset)
+  // CVODE's objects, in creation order (destroyed in reverse: the context last).
+  SunContext ctx;
+  SunVector y, ytmp;
+  CvodeMem mem;
+  SunNonlinSol nls;
+  int nrt = 0;                       ///< number of root functions
+  std::vector<int> rootdir, rootsfound;
+  std::vector<double> gtmp;
+  // The integration loop.
+  double t = 0;                      ///< integration time reached
+  int next_day = 1;                  ///< next day boundary to sample
+  int next_mid = 0;                  ///< next mid-day to evaluate the limit
+  double last_progress = -1;
+  double last_root_t = -HUGE_VAL;    ///< guard against mode switches that do not let time advance
+  int roots_here = 0;
+  static constexpr int kMaxRootsAtOneInstant = 1000;
+
+  Run(const Scenario& s, const Progress& p) : sc(s), progress(p), e(s) {}
+
+  /// The state layout, the shippers' densities, the storage nodes and the delayed legs (tankers and
+  /// plug-flow pipelines) with their scratch and histories; a delayed leg must end at storage or a sink.
+  void build_layout() {
+    StateLayout& L = e.L;
+    L = state_layout(sc, static_cast<int>(e.alloc.route_vars().size()));
+    const size_t NS = static_cast<size_t>(L.ns);
+
+    for (const auto& sh : sc.shippers) e.rho.push_back(sc.grades[static_cast<size_t>(sh.grade)].density);
+    for (int n = 0; n < L.nn; ++n)
+      if (sc.nodes[static_cast<size_t>(n)].has_storage()) e.storage_nodes.push_back(n);
+    for (int l = 0; l < L.nl; ++l) {
+      const auto& leg = sc.legs[static_cast<size_t>(l)];
+      const bool delayed = leg.kind == LegKind::Tanker || (leg.kind == LegKind::Pipeline && leg.linefill > 0);
+      if (delayed) {
+        const auto& to = sc.nodes[static_cast<size_t>(leg.to)];
+        if (!to.has_storage() && to.kind != model::NodeKind::Sink)
+          throw InputError(leg.loc, "legs." + leg.id + ".to",
+                           "found node '" + to.id + "' without storage, expected a storage or sink node at the end of a "
+                           "leg with a transit delay (tanker or pipeline with linefill)");
+      }
+      if (leg.kind == LegKind::Tanker) e.tanker_legs.push_back(l);
+      if (leg.kind == LegKind::Pipeline && leg.linefill > 0) e.plug_legs.push_back(l);
+    }
+    e.arrivals.assign(static_cast<size_t>(L.nl) * NS, 0.0);
+    e.outlet.assign(static_cast<size_t>(L.nl) * NS, 0.0);
+    e.linefill.assign(static_cast<size_t>(L.nl) * NS, 0.0);
+    e.th_t.resize(e.tanker_legs.size());
+    e.th_rate.resize(e.tanker_legs.size());
+    e.ph_v.resize(e.plug_legs.size());
+    e.ph_frac.resize(e.plug_legs.size());
+  }
+
+  /// The initial state (stocks, linefill owned by its shipper), the plug-flow histories' initial linefill
+  /// and the initial modes (empty where a stock is below half the stocked threshold).
+  void initial_state() {
+    const StateLayout& L = e.L;
+    const size_t NS = static_cast<size_t>(L.ns);
+    y0.assign(static_cast<size_t>(L.size), 0.0);
+    for (int n : e.storage_nodes)
+      for (const auto& [s, vol] : sc.nodes[static_cast<size_t>(n)].initial)
+        y0[static_cast<size_t>(L.stock + n * L.ns + s)] += vol * e.rho[static_cast<size_t>(s)];
+    for (size_t k = 0; k < e.plug_legs.size(); ++k) {
+      const auto& leg = sc.legs[static_cast<size_t>(e.plug_legs[k])];
+      const int owner = leg.linefill_owner;
+      if (owner < 0) throw InputError(leg.loc, "legs." + leg.id + ".linefill_owner", "missing, expected the shipper owning the initial linefill");
+      y0[static_cast<size_t>(L.transit + e.plug_legs[k] * L.ns + owner)] = leg.linefill * e.rho[static_cast<size_t>(owner)];
+      std::vector<double> fr(NS, 0.0);
+      fr[static_cast<size_t>(owner)] = 1.0;
+      e.ph_v[k] = {-leg.linefill, 0.0};
+      e.ph_frac[k].insert(e.ph_frac[k].end(), fr.begin(), fr.end());
+      e.ph_frac[k].insert(e.ph_frac[k].end(), fr.begin(), fr.end());
+    }
+    e.modes.empty.assign(static_cast<size_t>(L.nn * L.ns), 1);
+    e.modes.full.assign(e.alloc.partitions().size(), 0);
+    e.modes.ceiling_hit.assign(static_cast<size_t>(L.nr), 0);
+    for (int n : e.storage_nodes) {
+      for (int s = 0; s < L.ns; ++s)
+        e.modes.empty[static_cast<size_t>(n * L.ns + s)] = y0[static_cast<size_t>(L.stock + n * L.ns + s)] <= 0.5 * kThetaMass;
+    }
+    e.year_start_route.assign(static_cast<size_t>(L.nr), 0.0);
+  }
+
+  /// The time origin and the result's axes, labels and daily arrays (zeroed), with one station label per
+  /// pump station of every hydraulic leg.
+  void allocate_result() {
+    const StateLayout& L = e.L;
+    const size_t NS = static_cast<size_t>(L.ns);
+    e.t0 = sc.start;
+    tend = sc.end - sc.start;
+    out.layout = L;
+    out.start = sc.start;
+    out.ndays = static_cast<int>(std::llround(tend / model::kDay));
+    out.constraint_labels = e.alloc.constraint_labels();
+    out.y_day.assign(static_cast<size_t>(out.ndays + 1) * static_cast<size_t>(L.size), 0.0);
+    out.limit_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
+    out.shut_in_reason_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
+    out.route_limit_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nr), 0);
+    out.leg_state_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nl), 0);
+    out.quality_allowance_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nl) * NS, 0.0);
+    for (int l = 0; l < L.nl; ++l)
+      if (const auto* pm = e.alloc.hydraulic_model(l)) {
+        out.hydraulic_legs.push_back(l);
+        for (const auto& st : pm->pipeline().stations) out.station_labels.push_back(sc.legs[static_cast<size_t>(l)].id + "/" + st.id);
+      }
+    const size_t nst = out.station_labels.size();
+    out.station_suction.assign(static_cast<size_t>(out.ndays) * nst, 0.0);
+    out.station_discharge.assign(static_cast<size_t>(out.ndays) * nst, 0.0);
+    out.station_power.assign(static_cast<size_t>(out.ndays) * nst, 0.0);
+    out.hydraulic_binding.assign(static_cast<size_t>(out.ndays) * out.hydraulic_legs.size(), 0);
+  }
+
+  /// Hard stops: breakpoints of every input series, events, month and year starts, the end.
+  void build_stops() {
+    auto add_series = [&](const model::Series& s) {
+      for (double b : s.breakpoints(sc.start, sc.end)) stops.insert(b - sc.start);
+    };
+    bool monthly = false;
+    for (const auto& sh : sc.shippers) {
+      add_series(sh.supply);
+      for (const auto& r : sh.routes) {
+        add_series(r.nomination);
+        add_series(r.annual_ceiling);
+      }
+    }
+    for (const auto& l : sc.legs) {
+      add_series(l.capacity);
+      add_series(l.berths);
+      add_series(l.fleet);
+      add_series(l.weather_series);
+      add_series(l.max_sulphur);
+      add_series(l.min_density);
+      add_series(l.max_density);
+      if (l.kind == LegKind::Tanker && l.weather_series.empty())
+        for (double wv : l.weather) monthly |= wv != l.weather[0];
+    }
+    for (const auto& ev : sc.events) {
+      if (ev.start > sc.start && ev.start < sc.end) stops.insert(ev.start - sc.start);
+      if (ev.end > sc.start && ev.end < sc.end) stops.insert(ev.end - sc.start);
+    }
+    add_calendar_stops(monthly);
+    stops.insert(tend);
+  }
+
+  /// The 1 January of every year after the start (also kept in year_starts) and, with monthly tanker
+  /// weather, the first of every month.
+  void add_calendar_stops(bool monthly) {
+    int y;
+    unsigned m, d;
+    model::civil_from_days(static_cast<long>(std::floor(sc.start / model::kDay)), y, m, d);
+    for (int yy = y + 1;; ++yy) {
+      const double ts = model::epoch_seconds(yy, 1, 1);
+      if (ts >= sc.end) break;
+      year_starts.insert(ts - sc.start);
+      stops.insert(ts - sc.start);
+    }
+    if (monthly)
+      for (int yy = y;; ++yy) {
+        bool done = false;
+        for (unsigned mm = 1; mm <= 12; ++mm) {
+          const double ts = model::epoch_seconds(yy, mm, 1);
+          if (ts >= sc.end) { done = true; break; }
+          if (ts > sc.start) stops.insert(ts - sc.start);
+        }
+        if (done) break;
+      }
+  }
+
+  /// Throw SolverError naming the CVODE call and its flag if it failed (check_cvode, CVODE's message).
+  void check(int flag, const char* call) const { check_cvode(flag, call, e.cvode_message); }
+
+  /// A failed CVODE call at time t: what a callback threw (its own type and message), else the flag's name.
+  [[noreturn]] void fail(int flag, const char* call) const {
+    cvode_failed(flag, call, "at " + model::iso_date(sc.start + t), e.trap, e.cvode_message);
+  }
+
+  /// CVODE: Adams with fixed-point iteration (the rates barely depend on the state: this is a
+  /// quadrature with events), the error weights of cv_ewt, a maximum step and the root functions.
+  void setup_cvode() {
+    const StateLayout& L = e.L;
+    ctx = SunContext::create();
+    y = SunVector(check_created(N_VNew_Serial(L.size, ctx.get()), "N_VNew_Serial"));
+    ytmp = SunVector(check_created(N_VNew_Serial(L.size, ctx.get()), "N_VNew_Serial"));
+    std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y.get()));
+    mem = CvodeMem(check_created(CVodeCreate(CV_ADAMS, ctx.get()), "CVodeCreate"));
+    check(CVodeSetErrHandlerFn(mem.get(), keep_error_message, &e.cvode_message), "CVodeSetErrHandlerFn");
+    check(CVodeInit(mem.get(), cv_rhs, 0.0, y.get()), "CVodeInit");
+    check(CVodeSetUserData(mem.get(), &e), "CVodeSetUserData");
+    check(CVodeWFtolerances(mem.get(), cv_ewt), "CVodeWFtolerances");
+    nls = SunNonlinSol(check_created(SUNNonlinSol_FixedPoint(y.get(), 0, ctx.get()), "SUNNonlinSol_FixedPoint"));
+    check(CVodeSetNonlinearSolver(mem.get(), nls.get()), "CVodeSetNonlinearSolver");
+    double hmax = 10 * model::kDay;
+    for (int l : e.tanker_legs) hmax = std::min(hmax, 0.45 * sc.legs[static_cast<size_t>(l)].transit_time());
+    check(CVodeSetMaxStep(mem.get(), hmax), "CVodeSetMaxStep");
+
+    check(CVodeSetMaxNumSteps(mem.get(), 100000), "CVodeSetMaxNumSteps");
+    nrt = e.nroots();
+    rootdir.resize(static_cast<size_t>(std::max(1, nrt)));
+    rootsfound.resize(static_cast<size_t>(std::max(1, nrt)));
+    gtmp.resize(static_cast<size_t>(std::max(1, nrt)));
+    t = 0;
+    if (nrt > 0) check(CVodeRootInit(mem.get(), nrt, cv_roots), "CVodeRootInit");
+  }
+
+  /// The direction of every root function from the modes at time t (CVodeSetRootDirection).
+  void set_root_dirs() {
+    if (nrt == 0) return;
+    e.roots(t, N_VGetArrayPointer(y.get()), gtmp.data(), rootdir.data());
+    check(CVodeSetRootDirection(mem.get(), rootdir.data()), "CVodeSetRootDirection");
+  }
+
+  /// "NODE" or "NODE/GRADE": the name of storage partition p in events.
+  std::string part_name(int p) const {
+    const auto& part = e.alloc.partitions()[static_cast<size_t>(p)];
+    std::string name = sc.nodes[static_cast<size_t>(part.node)].id;
+    if (part.grade >= 0) name += "/" + sc.grades[static_cast<size_t>(part.grade)].id;
+    return name;
+  }
+
+  /// A ceiling that changes at a stop (a step series): the route reopens when the new ceiling is above what
+  /// entered since 1 January, and closes when it is at or below it. Only where the ceiling changes (and at the
+  /// start, and after the 1 January reset): a ceiling reached at a root stays reached.
+  void recheck_ceilings(double tau, const double* yv) {
+    const StateLayout& L = e.L;
+    const double ta = sc.start + tau;
+    const auto& rvs = e.alloc.route_vars();
+    for (int r = 0; r < L.nr; ++r) {
+      const auto& rv = rvs[static_cast<size_t>(r)];
+      const auto& sh = sc.shippers[static_cast<size_t>(rv.shipper)];
+      const auto& route = sh.routes[static_cast<size_t>(rv.route)];
+      if (route.annual_ceiling.empty()) continue;
+      const double c = route.annual_ceiling.at(ta);
+      const bool changes_here = tau == 0.0 || c != route.annual_ceiling.at(std::nextafter(ta, -HUGE_VAL)) ||
+                                (year_starts.count(tau) && !e.modes.ceiling_hit[static_cast<size_t>(r)]);
+      if (!changes_here) continue;
+      const double used = yv[L.route + r] - e.year_start_route[static_cast<size_t>(r)];
+      const char hit = c - used <= 1e-9 * std::max(c, 1.0) ? 1 : 0;
+      auto& m = e.modes.ceiling_hit[static_cast<size_t>(r)];
+      if (hit == m) continue;
+      m = hit;
+      out.events.push_back({sc.start + tau, (hit ? "ceiling:" : "ceiling_open:") + sh.id + "/" + route.id});
+    }
+  }
+
+  /// Make the ceiling and full/not-full modes consistent with the state at tau, logging what changed.
+  void settle(double tau, const double* yv) {
+    recheck_ceilings(tau, yv);
+    for (int p : e.settle_full_modes(tau, yv))
+      out.events.push_back({sc.start + tau, (e.modes.full[static_cast<size_t>(p)] ? "full:" : "not_full:") + part_name(p)});
+  }
+
+  /// The first stop after t.
+  double next_stop() const { return *stops.upper_bound(t); }
+
+  /// Daily samples are taken at step ends, never from the interpolating polynomial inside a step (whose
+  /// error at order 1 is of the order of the step's local error): the integrator also stops at every day
+  /// boundary, without a restart (no discontinuity there).
+  double stop_time(double win_b) const { return std::min(win_b, std::floor(t / model::kDay + 1.0) * model::kDay); }
+
+  /// The first window, the modes settled at the start, the first history record and day sample, and the
+  /// first stop time.
+  void start() {
+    e.win_a = 0;
+    e.win_b = *stops.upper_bound(0.0);
+    settle(0.0, N_VGetArrayPointer(y.get()));
+    set_root_dirs();
+    e.record(0.0, N_VGetArrayPointer(y.get()));
+    std::copy(y0.begin(), y0.end(), out.y_day.begin());
+    next_day = 1;
+    next_mid = 0;
+    check(CVodeSetStopTime(mem.get(), stop_time(next_stop())), "CVodeSetStopTime");
+  }
+
+  /// The main loop: one CVODE step at a time to the end, sampling the days and mid-days the step covers,
+  /// then handling the day boundary, root or stop it ended at, and reporting progress.
+  void integrate() {
+    while (t < tend) {
+      double tret = t;
+      e.trap.clear();
+      const int flag = CVode(mem.get(), tend, y.get(), &tret, CV_ONE_STEP);
+      if (flag < 0 || e.trap.fatal()) fail(flag, "CVode");
+      ++e.stats.steps;
+      check_step_budget(tret);
+      sample_day_boundaries(tret);
+      sample_middays(tret);
+      t = tret;
+      if (!after_step(flag)) break;
+      if (progress && t / tend - last_progress >= 0.01) {
+        last_progress = t / tend;
+        progress(last_progress);
+      }
+    }
+  }
+
+  /// CVodeSetMaxNumSteps bounds one CVode call, and CV_ONE_STEP calls take one step each: the loop itself has
+  /// a total budget (issue 10), proportional to the simulated days and to the restarts (stops, events).
+  void check_step_budget(double tret) const {
+    const double budget = 1e5 + 500.0 * tend / model::kDay + 50.0 * static_cast<double>(e.stats.stops + e.stats.roots);
+    if (static_cast<double>(e.stats.steps) > budget) {
+      std::ostringstream os;
+      os << "time integration stopped on " << model::iso_date(sc.start + tret) << " after " << e.stats.steps
+         << " steps, the budget of 1e5 + 500 per simulated day + 50 per stop or event (" << static_cast<long>(budget)
+         << "); the last step was " << (tret - t) << " s";
+      throw SolverError(os.str());
+    }
+  }
+
+  /// Daily samples inside the step just taken (CVODE's dense output).
+  void sample_day_boundaries(double tret) {
+    const StateLayout& L = e.L;
+    while (next_day <= out.ndays && next_day * model::kDay <= tret * (1 + 1e-15)) {
+      if (const int f = CVodeGetDky(mem.get(), std::min(next_day * model::kDay, tret), 0, ytmp.get()); f < 0) fail(f, "CVodeGetDky");
+      const double* yt = N_VGetArrayPointer(ytmp.get());
+      std::copy(yt, yt + L.size, out.y_day.begin() + static_cast<long>(next_day) * L.size);
+      ++next_day;
+    }
+  }
+
+  /// The mid-days inside the step just taken: the state there (dense output), the allocation at it and
+  /// the day's diagnostics.
+  void sample_middays(double tret) {
+    while (next_mid < out.ndays && (next_mid + 0.5) * model::kDay <= tret) {
+      if (const int f = CVodeGetDky(mem.get(), (next_mid + 0.5) * model::kDay, 0, ytmp.get()); f < 0) fail(f, "CVodeGetDky");
+      const double tmid = e.eval_time((next_mid + 0.5) * model::kDay);
+      const auto r = e.solve_at(tmid, N_VGetArrayPointer(ytmp.get()));
+      record_limits(r);
+      record_stations(tmid, r);
+      ++next_mid;
+    }
+  }
+
+  /// Mid-day next_mid: what limits each shipper and route, why crude is shut in, each leg's state and the
+  /// quality allowances.
+  void record_limits(const model::AllocResult& r) {
+    const StateLayout& L = e.L;
+    std::copy(r.limit.begin(), r.limit.end(), out.limit_day.begin() + static_cast<long>(next_mid) * L.ns);
+    std::copy(r.shut_in_reason.begin(), r.shut_in_reason.end(), out.shut_in_reason_day.begin() + static_cast<long>(next_mid) * L.ns);
+    std::copy(r.route_limit.begin(), r.route_limit.end(), out.route_limit_day.begin() + static_cast<long>(next_mid) * L.nr);
+    for (int l = 0; l < L.nl; ++l)
+      out.leg_state_day[static_cast<size_t>(next_mid) * static_cast<size_t>(L.nl) + static_cast<size_t>(l)] =
+          static_cast<int>(r.leg_state[static_cast<size_t>(l)]);
+    std::copy(r.quality_allowance.begin(), r.quality_allowance.end(),
+              out.quality_allowance_day.begin() + static_cast<long>(next_mid) * L.nl * L.ns);
+  }
+
+  /// Mid-day next_mid on every hydraulic leg: the pump stations' suction, discharge and power at the flow
+  /// entering the line (min-pressure operation), and what binds its capacity.
+  void record_stations(double tmid, const model::AllocResult& r) {
+    const size_t NS = static_cast<size_t>(e.L.ns);
+    size_t ist = 0;
+    for (size_t h = 0; h < out.hydraulic_legs.size(); ++h) {
+      const int l = out.hydraulic_legs[h];
+      const auto* pm = e.alloc.hydraulic_model(l);
+      const auto cond = e.alloc.hydraulic_conditions(l, tmid, &e.linefill);
+      double q = 0;  // volume flow at the flowing temperature: mass flow over the line's density there
+      for (size_t s = 0; s < NS; ++s) q += r.leg_in[static_cast<size_t>(l) * NS + s];
+      q /= cond.rho;
+      const auto prof = pm->profile(q, cond, pipeline::PipelineModel::Operation::MinPressure);
+      for (const auto& st : prof.stations) {
+        const size_t k = static_cast<size_t>(next_mid) * out.station_labels.size() + ist++;
+        out.station_suction[k] = st.in_service ? st.suction_pa : std::nan("");
+        out.station_discharge[k] = st.in_service ? st.discharge_pa : std::nan("");
+        out.station_power[k] = st.in_service ? st.power_w : 0.0;
+      }
+      // What limits the line's capacity today (at today's fluid, DRA and stations): the tightest
+      // constraint of the max-head profile at the capacity the run uses.
+      const double qcap = e.alloc.leg_capacity(l, tmid, &e.linefill) *
+                          (sc.legs[static_cast<size_t>(l)].basis == model::CapBasis::Mass ? 1.0 : cond.rho15) / cond.rho;
+      const auto capprof = pm->profile(qcap, cond);
+      const std::string lab = std::string(pipeline::kind_name(capprof.binding.kind)) + " at " + capprof.binding.location;
+      auto it = std::find(out.binding_labels.begin(), out.binding_labels.end(), lab);
+      if (it == out.binding_labels.end()) it = out.binding_labels.insert(out.binding_labels.end(), lab);
+      out.hydraulic_binding[static_cast<size_t>(next_mid) * out.hydraulic_legs.size() + h] = static_cast<int>(it - out.binding_labels.begin());
+    }
+  }
+
+  /// After a step ending at t: record the delayed-leg histories; at a day boundary inside the window go on
+  /// without a restart; at a root or stop switch the modes and restart. False when the end is reached.
+  bool after_step(int flag) {
+    double* yv = N_VGetArrayPointer(y.get());
+    if (flag == CV_TSTOP_RETURN && t < e.win_b && !stops.count(t)) {
+      // A day boundary inside the window: the samples were taken above; continue without a restart.
+      e.record(t, yv);
+      check(CVodeSetStopTime(mem.get(), stop_time(e.win_b)), "CVodeSetStopTime");
+    } else if (flag == CV_ROOT_RETURN || flag == CV_TSTOP_RETURN) {
+      e.record(t, yv);  // left of the jump: still in the old window
+      if (flag == CV_ROOT_RETURN) {
+        on_root();
+      } else {
+        on_stop(yv);
+      }
+      if (t >= tend) return false;
+      restart(yv);
+    } else {
+      e.record(t, yv);
+    }
+    return true;
+  }
+
+  /// Mode switches that do not let time advance (a tank flipping between full and not full at one
+  /// instant) would loop for ever: stop with the date and what flips instead of hanging.
+  void guard_roots_at_one_instant() {
+    if (t - last_root_t <= 1e-6 * model::kDay) {
+      if (++roots_here > kMaxRootsAtOneInstant) {
+        std::string what;
+        for (size_t i = out.events.size() > 6 ? out.events.size() - 6 : 0; i < out.events.size(); ++i) what += " " + out.events[i].what;
+        throw SolverError("the storage modes do not settle at " + model::iso_date(sc.start + t) + ": " +
+                          std::to_string(roots_here) + " mode switches within 0.1 s (last:" + what + ")");
+      }
+    } else {
+      roots_here = 0;
+      last_root_t = t;
+    }
+  }
+
+  /// A root at t: flip the mode of every root found (full, empty, ceiling reached) and log the event.
+  void on_root() {
+    const StateLayout& L = e.L;
+    ++e.stats.roots;
+    guard_roots_at_one_instant();
+    check(CVodeGetRootInfo(mem.get(), rootsfound.data()), "CVodeGetRootInfo");
+    int k = 0;
+    const double tabs = sc.start + t;
+    for (int p = 0; p < e.nparts(); ++p, ++k)
+      if (rootsfound[static_cast<size_t>(k)]) {
+        auto& f = e.modes.full[static_cast<size_t>(p)];
+        f ^= 1;
+        out.events.push_back({tabs, (f ? "full:" : "not_full:") + part_name(p)});
+      }
+    for (int n : e.storage_nodes) {
+      const std::string& nid = sc.nodes[static_cast<size_t>(n)].id;
+      for (int s = 0; s < L.ns; ++s, ++k)
+        if (rootsfound[static_cast<size_t>(k)]) {
+          auto& em = e.modes.empty[static_cast<size_t>(n * L.ns + s)];
+          em ^= 1;
+          out.events.push_back({tabs, (em ? "empty:" : "stocked:") + nid + "/" + sc.shippers[static_cast<size_t>(s)].id});
+        }
+    }
+    for (int r = 0; r < L.nr; ++r, ++k)
+      if (rootsfound[static_cast<size_t>(k)]) {
+        e.modes.ceiling_hit[static_cast<size_t>(r)] = 1;
+        const auto& rv = e.alloc.route_vars()[static_cast<size_t>(r)];
+        const auto& sh = sc.shippers[static_cast<size_t>(rv.shipper)];
+        out.events.push_back({tabs, "ceiling:" + sh.id + "/" + sh.routes[static_cast<size_t>(rv.route)].id});
+      }
+  }
+
+  /// A stop at t: on 1 January the annual ceilings reopen and count from the route entries now.
+  void on_stop(const double* yv) {
+    const StateLayout& L = e.L;
+    ++e.stats.stops;
+    if (year_starts.count(t)) {
+      for (int r = 0; r < L.nr; ++r) {
+        e.modes.ceiling_hit[static_cast<size_t>(r)] = 0;
+        e.year_start_route[static_cast<size_t>(r)] = yv[L.route + r];
+      }
+    }
+  }
+
+  /// Restart at t after a root or stop: the new window, the modes settled, the history record right of
+  /// the jump (a tanker loading-rate jump adds a stop one transit time later), CVodeReInit, the root
+  /// directions and the next stop time.
+  void restart(const double* yv) {
+    e.win_a = t;
+    e.win_b = next_stop();
+    settle(t, yv);
+    const bool changed = e.record(t, yv);  // right of the jump: did a tanker loading rate jump here?
+    if (changed)  // a loading-rate jump reaches the other end one transit time later
+      for (int l : e.tanker_legs) {
+        const double ta = t + sc.legs[static_cast<size_t>(l)].transit_time();
+        if (ta < tend) stops.insert(ta);
+      }
+    check(CVodeReInit(mem.get(), t, y.get()), "CVodeReInit");
+    set_root_dirs();
+    e.win_b = next_stop();
+    check(CVodeSetStopTime(mem.get(), stop_time(e.win_b)), "CVodeSetStopTime");
+  }
+
+  /// The final day boundary (when it coincides with the end) and the last progress report.
+  void finish() {
+    const StateLayout& L = e.L;
+    if (next_day <= out.ndays) {  // the final boundary coincides with the end
+      const double* yv = N_VGetArrayPointer(y.get());
+      std::copy(yv, yv + L.size, out.y_day.begin() + static_cast<long>(out.ndays) * L.size);
+    }
+    if (progress) progress(1.0);
+  }
+
+  /// Conservation: supply = sink deliveries + shut-in + change of stock + change in transit, per shipper
+  /// and in total; throws SolverError above 1e-9 of a shipper's supply plus its initial stock and transit.
+  void check_conservation() {
+    const StateLayout& L = e.L;
+    const size_t NS = static_cast<size_t>(L.ns);
+    const double* yf = &out.y_day[static_cast<size_t>(out.ndays) * static_cast<size_t>(L.size)];
+    out.residual.assign(NS, 0.0);
+    double tot_sup = 0, tot_res = 0;
+    for (size_t s = 0; s < NS; ++s) {
+      const int si = static_cast<int>(s);
+      double sup = yf[L.supply + si], bal = sup - yf[L.shut_in + si];
+      for (int l = 0; l < L.nl; ++l) {
+        if (sc.nodes[static_cast<size_t>(sc.legs[static_cast<size_t>(l)].to)].kind == model::NodeKind::Sink)
+          bal -= yf[L.leg_out + l * L.ns + si];
+        bal -= yf[L.transit + l * L.ns + si] - y0[static_cast<size_t>(L.transit + l * L.ns + si)];
+      }
+      double init = 0;  // stock and transit held at the start also count as the shipper's crude
+      for (int n : e.storage_nodes) {
+        bal -= yf[L.stock + n * L.ns + si] - y0[static_cast<size_t>(L.stock + n * L.ns + si)];
+        init += y0[static_cast<size_t>(L.stock + n * L.ns + si)];
+      }
+      for (int l = 0; l < L.nl; ++l) init += y0[static_cast<size_t>(L.transit + l * L.ns + si)];
+      out.residual[s] = std::abs(bal) / std::max(sup + init, 1.0);
+      tot_sup += sup + init;
+      tot_res += bal;
+    }
+    out.residual_total = std::abs(tot_res) / std::max(tot_sup, 1.0);
+    out.stats = e.stats;
+    for (size_t s = 0; s < NS; ++s)
+      if (!(out.residual[s] <= 1e-9))
+        throw SolverError("mass conservation violated for shipper '" + sc.shippers[s].id + "': relative residual " +
+                          std::to_string(out.residual[s]) + " > 1e-9 over the run");
+  }
+};
+
+}  // namespace
+
+namespace {
 /// Drop the first `days` days of a run (the spin-up): outputs start after them.
 void drop_leading_days(RunResult& r, int days) {
   if (days <= 0) return;
@@ -361,413 +918,17 @@ RunResult simulate(const Scenario& sc, const Progress& progress) {
 }
 
 RunResult simulate_span(const Scenario& sc, const Progress& progress) {
-  Engine e(sc);
-  StateLayout& L = e.L;
-  L.ns = static_cast<int>(sc.shippers.size());
-  L.nn = static_cast<int>(sc.nodes.size());
-  L.nl = static_cast<int>(sc.legs.size());
-  L.nr = static_cast<int>(e.alloc.route_vars().size());
-  int off = 0;
-  L.stock = off; off += L.nn * L.ns;
-  L.transit = off; off += L.nl * L.ns;
-  L.leg_in = off; off += L.nl * L.ns;
-  L.leg_out = off; off += L.nl * L.ns;
-  L.supply = off; off += L.ns;
-  L.shut_in = off; off += L.ns;
-  L.route = off; off += L.nr;
-  L.cap_cum = off; off += L.nl;
-  L.size = off;
-  const size_t NS = static_cast<size_t>(L.ns);
-
-  for (const auto& sh : sc.shippers) e.rho.push_back(sc.grades[static_cast<size_t>(sh.grade)].density);
-  for (int n = 0; n < L.nn; ++n)
-    if (sc.nodes[static_cast<size_t>(n)].has_storage()) e.storage_nodes.push_back(n);
-  for (int l = 0; l < L.nl; ++l) {
-    const auto& leg = sc.legs[static_cast<size_t>(l)];
-    const bool delayed = leg.kind == LegKind::Tanker || (leg.kind == LegKind::Pipeline && leg.linefill > 0);
-    if (delayed) {
-      const auto& to = sc.nodes[static_cast<size_t>(leg.to)];
-      if (!to.has_storage() && to.kind != model::NodeKind::Sink)
-        throw InputError(leg.loc, "legs." + leg.id + ".to",
-                         "found node '" + to.id + "' without storage, expected a storage or sink node at the end of a "
-                         "leg with a transit delay (tanker or pipeline with linefill)");
-    }
-    if (leg.kind == LegKind::Tanker) e.tanker_legs.push_back(l);
-    if (leg.kind == LegKind::Pipeline && leg.linefill > 0) e.plug_legs.push_back(l);
-  }
-  e.arrivals.assign(static_cast<size_t>(L.nl) * NS, 0.0);
-  e.outlet.assign(static_cast<size_t>(L.nl) * NS, 0.0);
-  e.linefill.assign(static_cast<size_t>(L.nl) * NS, 0.0);
-  e.th_t.resize(e.tanker_legs.size());
-  e.th_rate.resize(e.tanker_legs.size());
-  e.ph_v.resize(e.plug_legs.size());
-  e.ph_frac.resize(e.plug_legs.size());
-
-  // Initial state.
-  std::vector<double> y0(static_cast<size_t>(L.size), 0.0);
-  for (int n : e.storage_nodes)
-    for (const auto& [s, vol] : sc.nodes[static_cast<size_t>(n)].initial)
-      y0[static_cast<size_t>(L.stock + n * L.ns + s)] += vol * e.rho[static_cast<size_t>(s)];
-  for (size_t k = 0; k < e.plug_legs.size(); ++k) {
-    const auto& leg = sc.legs[static_cast<size_t>(e.plug_legs[k])];
-    const int owner = leg.linefill_owner;
-    if (owner < 0) throw InputError(leg.loc, "legs." + leg.id + ".linefill_owner", "missing, expected the shipper owning the initial linefill");
-    y0[static_cast<size_t>(L.transit + e.plug_legs[k] * L.ns + owner)] = leg.linefill * e.rho[static_cast<size_t>(owner)];
-    std::vector<double> fr(NS, 0.0);
-    fr[static_cast<size_t>(owner)] = 1.0;
-    e.ph_v[k] = {-leg.linefill, 0.0};
-    e.ph_frac[k].insert(e.ph_frac[k].end(), fr.begin(), fr.end());
-    e.ph_frac[k].insert(e.ph_frac[k].end(), fr.begin(), fr.end());
-  }
-  e.modes.empty.assign(static_cast<size_t>(L.nn * L.ns), 1);
-  e.modes.full.assign(e.alloc.partitions().size(), 0);
-  e.modes.ceiling_hit.assign(static_cast<size_t>(L.nr), 0);
-  for (int n : e.storage_nodes) {
-    for (int s = 0; s < L.ns; ++s)
-      e.modes.empty[static_cast<size_t>(n * L.ns + s)] = y0[static_cast<size_t>(L.stock + n * L.ns + s)] <= 0.5 * kThetaMass;
-  }
-  e.year_start_route.assign(static_cast<size_t>(L.nr), 0.0);
-
-  e.t0 = sc.start;
-  const double tend = sc.end - sc.start;
-  RunResult out;
-  out.layout = L;
-  out.start = sc.start;
-  out.ndays = static_cast<int>(std::llround(tend / model::kDay));
-  out.constraint_labels = e.alloc.constraint_labels();
-  out.y_day.assign(static_cast<size_t>(out.ndays + 1) * static_cast<size_t>(L.size), 0.0);
-  out.limit_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
-  out.shut_in_reason_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
-  out.route_limit_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nr), 0);
-  out.leg_state_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nl), 0);
-  out.quality_allowance_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nl) * NS, 0.0);
-  for (int l = 0; l < L.nl; ++l)
-    if (const auto* pm = e.alloc.hydraulic_model(l)) {
-      out.hydraulic_legs.push_back(l);
-      for (const auto& st : pm->pipeline().stations) out.station_labels.push_back(sc.legs[static_cast<size_t>(l)].id + "/" + st.id);
-    }
-  const size_t nst = out.station_labels.size();
-  out.station_suction.assign(static_cast<size_t>(out.ndays) * nst, 0.0);
-  out.station_discharge.assign(static_cast<size_t>(out.ndays) * nst, 0.0);
-  out.station_power.assign(static_cast<size_t>(out.ndays) * nst, 0.0);
-  out.hydraulic_binding.assign(static_cast<size_t>(out.ndays) * out.hydraulic_legs.size(), 0);
-
-  // Hard stops: breakpoints of every input series, events, month and year starts, the end.
-  std::set<double> stops;
-  auto add_series = [&](const model::Series& s) {
-    for (double b : s.breakpoints(sc.start, sc.end)) stops.insert(b - sc.start);
-  };
-  bool monthly = false;
-  for (const auto& sh : sc.shippers) {
-    add_series(sh.supply);
-    for (const auto& r : sh.routes) {
-      add_series(r.nomination);
-      add_series(r.annual_ceiling);
-    }
-  }
-  for (const auto& l : sc.legs) {
-    add_series(l.capacity);
-    add_series(l.berths);
-    add_series(l.fleet);
-    add_series(l.weather_series);
-    add_series(l.max_sulphur);
-    add_series(l.min_density);
-    add_series(l.max_density);
-    if (l.kind == LegKind::Tanker && l.weather_series.empty())
-      for (double wv : l.weather) monthly |= wv != l.weather[0];
-  }
-  for (const auto& ev : sc.events) {
-    if (ev.start > sc.start && ev.start < sc.end) stops.insert(ev.start - sc.start);
-    if (ev.end > sc.start && ev.end < sc.end) stops.insert(ev.end - sc.start);
-  }
-  std::set<double> year_starts;
-  {
-    int y;
-    unsigned m, d;
-    model::civil_from_days(static_cast<long>(std::floor(sc.start / model::kDay)), y, m, d);
-    for (int yy = y + 1;; ++yy) {
-      const double ts = model::epoch_seconds(yy, 1, 1);
-      if (ts >= sc.end) break;
-      year_starts.insert(ts - sc.start);
-      stops.insert(ts - sc.start);
-    }
-    if (monthly)
-      for (int yy = y;; ++yy) {
-        bool done = false;
-        for (unsigned mm = 1; mm <= 12; ++mm) {
-          const double ts = model::epoch_seconds(yy, mm, 1);
-          if (ts >= sc.end) { done = true; break; }
-          if (ts > sc.start) stops.insert(ts - sc.start);
-        }
-        if (done) break;
-      }
-  }
-  stops.insert(tend);
-
-  // CVODE: Adams with fixed-point iteration (the rates barely depend on the state: this is a
-  // quadrature with events), scalar tolerances.
-  const SunContext ctx = SunContext::create();
-  const SunVector y(check_created(N_VNew_Serial(L.size, ctx.get()), "N_VNew_Serial"));
-  const SunVector ytmp(check_created(N_VNew_Serial(L.size, ctx.get()), "N_VNew_Serial"));
-  std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y.get()));
-  const CvodeMem mem(check_created(CVodeCreate(CV_ADAMS, ctx.get()), "CVodeCreate"));
-  auto check = [&](int flag, const char* call) { check_cvode(flag, call, e.cvode_message); };
-  check(CVodeSetErrHandlerFn(mem.get(), keep_error_message, &e.cvode_message), "CVodeSetErrHandlerFn");
-  check(CVodeInit(mem.get(), cv_rhs, 0.0, y.get()), "CVodeInit");
-  check(CVodeSetUserData(mem.get(), &e), "CVodeSetUserData");
-  check(CVodeWFtolerances(mem.get(), cv_ewt), "CVodeWFtolerances");
-  const SunNonlinSol nls(check_created(SUNNonlinSol_FixedPoint(y.get(), 0, ctx.get()), "SUNNonlinSol_FixedPoint"));
-  check(CVodeSetNonlinearSolver(mem.get(), nls.get()), "CVodeSetNonlinearSolver");
-  double hmax = 10 * model::kDay;
-  for (int l : e.tanker_legs) hmax = std::min(hmax, 0.45 * sc.legs[static_cast<size_t>(l)].transit_time());
-  check(CVodeSetMaxStep(mem.get(), hmax), "CVodeSetMaxStep");
-
-  check(CVodeSetMaxNumSteps(mem.get(), 100000), "CVodeSetMaxNumSteps");
-  const int nrt = e.nroots();
-  std::vector<int> rootdir(static_cast<size_t>(std::max(1, nrt))), rootsfound(static_cast<size_t>(std::max(1, nrt)));
-  std::vector<double> gtmp(static_cast<size_t>(std::max(1, nrt)));
-  double t = 0;
-  auto set_root_dirs = [&]() {
-    if (nrt == 0) return;
-    e.roots(t, N_VGetArrayPointer(y.get()), gtmp.data(), rootdir.data());
-    check(CVodeSetRootDirection(mem.get(), rootdir.data()), "CVodeSetRootDirection");
-  };
-  if (nrt > 0) check(CVodeRootInit(mem.get(), nrt, cv_roots), "CVodeRootInit");
-  auto part_name = [&](int p) {
-    const auto& part = e.alloc.partitions()[static_cast<size_t>(p)];
-    std::string name = sc.nodes[static_cast<size_t>(part.node)].id;
-    if (part.grade >= 0) name += "/" + sc.grades[static_cast<size_t>(part.grade)].id;
-    return name;
-  };
-  // A ceiling that changes at a stop (a step series): the route reopens when the new ceiling is above what
-  // entered since 1 January, and closes when it is at or below it. Only where the ceiling changes (and at the
-  // start, and after the 1 January reset): a ceiling reached at a root stays reached.
-  auto recheck_ceilings = [&](double tau, const double* yv) {
-    const double ta = sc.start + tau;
-    const auto& rvs = e.alloc.route_vars();
-    for (int r = 0; r < L.nr; ++r) {
-      const auto& rv = rvs[static_cast<size_t>(r)];
-      const auto& sh = sc.shippers[static_cast<size_t>(rv.shipper)];
-      const auto& route = sh.routes[static_cast<size_t>(rv.route)];
-      if (route.annual_ceiling.empty()) continue;
-      const double c = route.annual_ceiling.at(ta);
-      const bool changes_here = tau == 0.0 || c != route.annual_ceiling.at(std::nextafter(ta, -HUGE_VAL)) ||
-                                (year_starts.count(tau) && !e.modes.ceiling_hit[static_cast<size_t>(r)]);
-      if (!changes_here) continue;
-      const double used = yv[L.route + r] - e.year_start_route[static_cast<size_t>(r)];
-      const char hit = c - used <= 1e-9 * std::max(c, 1.0) ? 1 : 0;
-      auto& m = e.modes.ceiling_hit[static_cast<size_t>(r)];
-      if (hit == m) continue;
-      m = hit;
-      out.events.push_back({sc.start + tau, (hit ? "ceiling:" : "ceiling_open:") + sh.id + "/" + route.id});
-    }
-  };
-  auto settle = [&](double tau, const double* yv) {
-    recheck_ceilings(tau, yv);
-    for (int p : e.settle_full_modes(tau, yv))
-      out.events.push_back({sc.start + tau, (e.modes.full[static_cast<size_t>(p)] ? "full:" : "not_full:") + part_name(p)});
-  };
-
-  e.win_a = 0;
-  e.win_b = *stops.upper_bound(0.0);
-  settle(0.0, N_VGetArrayPointer(y.get()));
-  set_root_dirs();
-  e.record(0.0, N_VGetArrayPointer(y.get()));
-  std::copy(y0.begin(), y0.end(), out.y_day.begin());
-  int next_day = 1;   // next day boundary to sample
-  int next_mid = 0;   // next mid-day to evaluate the limit
-  auto next_stop = [&]() { return *stops.upper_bound(t); };
-  // Daily samples are taken at step ends, never from the interpolating polynomial inside a step (whose
-  // error at order 1 is of the order of the step's local error): the integrator also stops at every day
-  // boundary, without a restart (no discontinuity there).
-  auto stop_time = [&](double win_b) { return std::min(win_b, std::floor(t / model::kDay + 1.0) * model::kDay); };
-  check(CVodeSetStopTime(mem.get(), stop_time(next_stop())), "CVodeSetStopTime");
-  double last_progress = -1;
-  double last_root_t = -HUGE_VAL;  // guard against mode switches that do not let time advance
-  int roots_here = 0;
-  constexpr int kMaxRootsAtOneInstant = 1000;
-
-  // A failed CVODE call at time t: what a callback threw (its own type and message), else the flag's name.
-  auto fail = [&](int flag, const char* call) {
-    cvode_failed(flag, call, "at " + model::iso_date(sc.start + t), e.trap, e.cvode_message);
-  };
-
-  while (t < tend) {
-    double tret = t;
-    e.trap.clear();
-    const int flag = CVode(mem.get(), tend, y.get(), &tret, CV_ONE_STEP);
-    if (flag < 0 || e.trap.fatal()) fail(flag, "CVode");
-    ++e.stats.steps;
-    // CVodeSetMaxNumSteps bounds one CVode call, and CV_ONE_STEP calls take one step each: the loop itself has
-    // a total budget (issue 10), proportional to the simulated days and to the restarts (stops, events).
-    const double budget = 1e5 + 500.0 * tend / model::kDay + 50.0 * static_cast<double>(e.stats.stops + e.stats.roots);
-    if (static_cast<double>(e.stats.steps) > budget) {
-      std::ostringstream os;
-      os << "time integration stopped on " << model::iso_date(sc.start + tret) << " after " << e.stats.steps
-         << " steps, the budget of 1e5 + 500 per simulated day + 50 per stop or event (" << static_cast<long>(budget)
-         << "); the last step was " << (tret - t) << " s";
-      throw SolverError(os.str());
-    }
-    // Daily samples inside the step just taken (CVODE's dense output).
-    while (next_day <= out.ndays && next_day * model::kDay <= tret * (1 + 1e-15)) {
-      if (const int f = CVodeGetDky(mem.get(), std::min(next_day * model::kDay, tret), 0, ytmp.get()); f < 0) fail(f, "CVodeGetDky");
-      const double* yt = N_VGetArrayPointer(ytmp.get());
-      std::copy(yt, yt + L.size, out.y_day.begin() + static_cast<long>(next_day) * L.size);
-      ++next_day;
-    }
-    while (next_mid < out.ndays && (next_mid + 0.5) * model::kDay <= tret) {
-      if (const int f = CVodeGetDky(mem.get(), (next_mid + 0.5) * model::kDay, 0, ytmp.get()); f < 0) fail(f, "CVodeGetDky");
-      const double tmid = e.eval_time((next_mid + 0.5) * model::kDay);
-      const auto r = e.solve_at(tmid, N_VGetArrayPointer(ytmp.get()));
-      std::copy(r.limit.begin(), r.limit.end(), out.limit_day.begin() + static_cast<long>(next_mid) * L.ns);
-      std::copy(r.shut_in_reason.begin(), r.shut_in_reason.end(), out.shut_in_reason_day.begin() + static_cast<long>(next_mid) * L.ns);
-      std::copy(r.route_limit.begin(), r.route_limit.end(), out.route_limit_day.begin() + static_cast<long>(next_mid) * L.nr);
-      for (int l = 0; l < L.nl; ++l)
-        out.leg_state_day[static_cast<size_t>(next_mid) * static_cast<size_t>(L.nl) + static_cast<size_t>(l)] =
-            static_cast<int>(r.leg_state[static_cast<size_t>(l)]);
-      std::copy(r.quality_allowance.begin(), r.quality_allowance.end(),
-                out.quality_allowance_day.begin() + static_cast<long>(next_mid) * L.nl * L.ns);
-      size_t ist = 0;
-      for (size_t h = 0; h < out.hydraulic_legs.size(); ++h) {
-        const int l = out.hydraulic_legs[h];
-        const auto* pm = e.alloc.hydraulic_model(l);
-        const auto cond = e.alloc.hydraulic_conditions(l, tmid, &e.linefill);
-        double q = 0;  // volume flow at the flowing temperature: mass flow over the line's density there
-        for (size_t s = 0; s < NS; ++s) q += r.leg_in[static_cast<size_t>(l) * NS + s];
-        q /= cond.rho;
-        const auto prof = pm->profile(q, cond, pipeline::PipelineModel::Operation::MinPressure);
-        for (const auto& st : prof.stations) {
-          const size_t k = static_cast<size_t>(next_mid) * out.station_labels.size() + ist++;
-          out.station_suction[k] = st.in_service ? st.suction_pa : std::nan("");
-          out.station_discharge[k] = st.in_service ? st.discharge_pa : std::nan("");
-          out.station_power[k] = st.in_service ? st.power_w : 0.0;
-        }
-        // What limits the line's capacity today (at today's fluid, DRA and stations): the tightest
-        // constraint of the max-head profile at the capacity the run uses.
-        const double qcap = e.alloc.leg_capacity(l, tmid, &e.linefill) *
-                            (sc.legs[static_cast<size_t>(l)].basis == model::CapBasis::Mass ? 1.0 : cond.rho15) / cond.rho;
-        const auto capprof = pm->profile(qcap, cond);
-        const std::string lab = std::string(pipeline::kind_name(capprof.binding.kind)) + " at " + capprof.binding.location;
-        auto it = std::find(out.binding_labels.begin(), out.binding_labels.end(), lab);
-        if (it == out.binding_labels.end()) it = out.binding_labels.insert(out.binding_labels.end(), lab);
-        out.hydraulic_binding[static_cast<size_t>(next_mid) * out.hydraulic_legs.size() + h] = static_cast<int>(it - out.binding_labels.begin());
-      }
-      ++next_mid;
-    }
-    t = tret;
-    double* yv = N_VGetArrayPointer(y.get());
-    if (flag == CV_TSTOP_RETURN && t < e.win_b && !stops.count(t)) {
-      // A day boundary inside the window: the samples were taken above; continue without a restart.
-      e.record(t, yv);
-      check(CVodeSetStopTime(mem.get(), stop_time(e.win_b)), "CVodeSetStopTime");
-    } else if (flag == CV_ROOT_RETURN || flag == CV_TSTOP_RETURN) {
-      e.record(t, yv);  // left of the jump: still in the old window
-      if (flag == CV_ROOT_RETURN) {
-        ++e.stats.roots;
-        // Mode switches that do not let time advance (a tank flipping between full and not full at one
-        // instant) would loop for ever: stop with the date and what flips instead of hanging.
-        if (t - last_root_t <= 1e-6 * model::kDay) {
-          if (++roots_here > kMaxRootsAtOneInstant) {
-            std::string what;
-            for (size_t i = out.events.size() > 6 ? out.events.size() - 6 : 0; i < out.events.size(); ++i) what += " " + out.events[i].what;
-            throw SolverError("the storage modes do not settle at " + model::iso_date(sc.start + t) + ": " +
-                              std::to_string(roots_here) + " mode switches within 0.1 s (last:" + what + ")");
-          }
-        } else {
-          roots_here = 0;
-          last_root_t = t;
-        }
-        check(CVodeGetRootInfo(mem.get(), rootsfound.data()), "CVodeGetRootInfo");
-        int k = 0;
-        const double tabs = sc.start + t;
-        for (int p = 0; p < e.nparts(); ++p, ++k)
-          if (rootsfound[static_cast<size_t>(k)]) {
-            auto& f = e.modes.full[static_cast<size_t>(p)];
-            f ^= 1;
-            out.events.push_back({tabs, (f ? "full:" : "not_full:") + part_name(p)});
-          }
-        for (int n : e.storage_nodes) {
-          const std::string& nid = sc.nodes[static_cast<size_t>(n)].id;
-          for (int s = 0; s < L.ns; ++s, ++k)
-            if (rootsfound[static_cast<size_t>(k)]) {
-              auto& em = e.modes.empty[static_cast<size_t>(n * L.ns + s)];
-              em ^= 1;
-              out.events.push_back({tabs, (em ? "empty:" : "stocked:") + nid + "/" + sc.shippers[static_cast<size_t>(s)].id});
-            }
-        }
-        for (int r = 0; r < L.nr; ++r, ++k)
-          if (rootsfound[static_cast<size_t>(k)]) {
-            e.modes.ceiling_hit[static_cast<size_t>(r)] = 1;
-            const auto& rv = e.alloc.route_vars()[static_cast<size_t>(r)];
-            const auto& sh = sc.shippers[static_cast<size_t>(rv.shipper)];
-            out.events.push_back({tabs, "ceiling:" + sh.id + "/" + sh.routes[static_cast<size_t>(rv.route)].id});
-          }
-      } else {
-        ++e.stats.stops;
-        if (year_starts.count(t)) {
-          for (int r = 0; r < L.nr; ++r) {
-            e.modes.ceiling_hit[static_cast<size_t>(r)] = 0;
-            e.year_start_route[static_cast<size_t>(r)] = yv[L.route + r];
-          }
-        }
-      }
-      if (t >= tend) break;
-      e.win_a = t;
-      e.win_b = next_stop();
-      settle(t, yv);
-      const bool changed = e.record(t, yv);  // right of the jump: did a tanker loading rate jump here?
-      if (changed)  // a loading-rate jump reaches the other end one transit time later
-        for (int l : e.tanker_legs) {
-          const double ta = t + sc.legs[static_cast<size_t>(l)].transit_time();
-          if (ta < tend) stops.insert(ta);
-        }
-      check(CVodeReInit(mem.get(), t, y.get()), "CVodeReInit");
-      set_root_dirs();
-      e.win_b = next_stop();
-      check(CVodeSetStopTime(mem.get(), stop_time(e.win_b)), "CVodeSetStopTime");
-    } else {
-      e.record(t, yv);
-    }
-    if (progress && t / tend - last_progress >= 0.01) {
-      last_progress = t / tend;
-      progress(last_progress);
-    }
-  }
-  if (next_day <= out.ndays) {  // the final boundary coincides with the end
-    const double* yv = N_VGetArrayPointer(y.get());
-    std::copy(yv, yv + L.size, out.y_day.begin() + static_cast<long>(out.ndays) * L.size);
-  }
-  if (progress) progress(1.0);
-
-  // Conservation: supply = sink deliveries + shut-in + change of stock + change in transit.
-  const double* yf = &out.y_day[static_cast<size_t>(out.ndays) * static_cast<size_t>(L.size)];
-  out.residual.assign(NS, 0.0);
-  double tot_sup = 0, tot_res = 0;
-  for (size_t s = 0; s < NS; ++s) {
-    const int si = static_cast<int>(s);
-    double sup = yf[L.supply + si], bal = sup - yf[L.shut_in + si];
-    for (int l = 0; l < L.nl; ++l) {
-      if (sc.nodes[static_cast<size_t>(sc.legs[static_cast<size_t>(l)].to)].kind == model::NodeKind::Sink)
-        bal -= yf[L.leg_out + l * L.ns + si];
-      bal -= yf[L.transit + l * L.ns + si] - y0[static_cast<size_t>(L.transit + l * L.ns + si)];
-    }
-    double init = 0;  // stock and transit held at the start also count as the shipper's crude
-    for (int n : e.storage_nodes) {
-      bal -= yf[L.stock + n * L.ns + si] - y0[static_cast<size_t>(L.stock + n * L.ns + si)];
-      init += y0[static_cast<size_t>(L.stock + n * L.ns + si)];
-    }
-    for (int l = 0; l < L.nl; ++l) init += y0[static_cast<size_t>(L.transit + l * L.ns + si)];
-    out.residual[s] = std::abs(bal) / std::max(sup + init, 1.0);
-    tot_sup += sup + init;
-    tot_res += bal;
-  }
-  out.residual_total = std::abs(tot_res) / std::max(tot_sup, 1.0);
-  out.stats = e.stats;
-  for (size_t s = 0; s < NS; ++s)
-    if (!(out.residual[s] <= 1e-9))
-      throw SolverError("mass conservation violated for shipper '" + sc.shippers[s].id + "': relative residual " +
-                        std::to_string(out.residual[s]) + " > 1e-9 over the run");
-  return out;
+  Run run(sc, progress);
+  run.build_layout();
+  run.initial_state();
+  run.allocate_result();
+  run.build_stops();
+  run.setup_cvode();
+  run.start();
+  run.integrate();
+  run.finish();
+  run.check_conservation();
+  return std::move(run.out);
 }
 
 }  // namespace caspflow::solvers
