@@ -12,6 +12,7 @@
 
 #include "caspflow/inputs/toml_prescan.hpp"
 #include "caspflow/inputs/input_file.hpp"
+#include "caspflow/inputs/source_context.hpp"
 #include "caspflow/inputs/suggest.hpp"
 #include "caspflow/inputs/toml_strings.hpp"
 #include "caspflow/inputs/units.hpp"
@@ -34,7 +35,7 @@ class Reader {
     return SourceLoc{file_, static_cast<int>(b.line), static_cast<int>(b.column)};
   }
   void problem(const SourceLoc& l, const std::string& key, const std::string& msg) {
-    problems_.push_back({l, key, msg});
+    problems_.push_back({l, key, msg, {}});
   }
   void problem(const toml::node& n, const std::string& key, const std::string& msg) { problem(loc(n), key, msg); }
   [[nodiscard]] const std::vector<InputProblem>& problems() const { return problems_; }
@@ -565,15 +566,21 @@ Pipeline parse_pipeline(std::string_view text, const std::string& path) {
     root = inputs::parse_toml(text, path);  // pre-scan against toml++ 3.3 UB (inputs/toml_prescan.hpp)
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
-    throw InputError(SourceLoc{path, static_cast<int>(b.line), static_cast<int>(b.column)}, "",
-                     std::string("TOML syntax: ") + std::string(e.description()));
+    std::vector<InputProblem> ps{{SourceLoc{path, static_cast<int>(b.line), static_cast<int>(b.column)}, "",
+                                  std::string("TOML syntax: ") + std::string(e.description()), {}}};
+    add_source_context(ps, path, text);
+    throw InputError(std::move(ps));
   }
   Reader r(path);
   inputs::check_control_chars(root, "", [&](const toml::node& n, const std::string& key, const std::string& msg) {
     r.problem(n, key, msg);
   });
   Pipeline p = build(root, r);
-  if (!r.problems().empty()) throw InputError(r.problems());
+  if (!r.problems().empty()) {
+    std::vector<InputProblem> ps = r.problems();
+    add_source_context(ps, path, text);  // the offending line and a caret under each problem
+    throw InputError(std::move(ps));
+  }
   return p;
 }
 

@@ -19,6 +19,7 @@
 
 #include "caspflow/inputs/input_file.hpp"
 #include "caspflow/inputs/pipeline_loader.hpp"
+#include "caspflow/inputs/source_context.hpp"
 #include "caspflow/inputs/suggest.hpp"
 #include "caspflow/inputs/toml_strings.hpp"
 #include "caspflow/inputs/toml_prescan.hpp"
@@ -436,11 +437,12 @@ class Loader {
   SourceLoc loc_of(const toml::node& n) const { return loc_of(n.source()); }
   void problem(SourceLoc l, const std::string& key, const std::string& msg) {
     if (l.file.empty()) l.file = top_path_;
-    problems_.push_back({std::move(l), key, msg});
+    problems_.push_back({std::move(l), key, msg, {}});
   }
   void problem(const toml::node& n, const std::string& key, const std::string& msg) { problem(loc_of(n), key, msg); }
   void throw_if_problems() {
     if (problems_.empty()) return;
+    for (const auto& [path, text] : texts_) add_source_context(problems_, path, text);  // the line and a caret
     std::stable_sort(problems_.begin(), problems_.end(), [&](const InputProblem& a, const InputProblem& b) {
       const int ra = rank(a.loc.file), rb = rank(b.loc.file);
       if (ra != rb) return ra < rb;

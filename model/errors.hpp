@@ -20,18 +20,23 @@ struct SourceLoc {
   }
 };
 
-/// One problem in an input file: `file:line:col: key.path: message`.
+/// One problem in an input file: `file:line:col: key.path: message`, then (when the reader had the text) the
+/// offending source line and a caret under the column, as Cantera's InputFileError shows them.
 struct InputProblem {
   SourceLoc loc;
   std::string key;      ///< dotted key path, e.g. "legs.btc.capacity"
   std::string message;  ///< "found X, expected Y" style text
-  [[nodiscard]] std::string str() const {
+  std::string context;  ///< "    <source line>\n    <spaces>^" or empty (inputs/source_context.hpp)
+  /// The first line only: `file:line:col: key.path: message`.
+  [[nodiscard]] std::string headline() const {
     std::string s = loc.str();
     s.append(": ");
     if (!key.empty()) s.append(key).append(": ");
     s.append(message);
     return s;
   }
+  /// The headline, and the source context on the lines below it when there is one.
+  [[nodiscard]] std::string str() const { return context.empty() ? headline() : headline() + "\n" + context; }
 };
 
 /// Bad input: carries every problem found (validation collects them all before throwing).
@@ -40,7 +45,7 @@ class InputError : public std::runtime_error {
   explicit InputError(std::vector<InputProblem> problems)
       : std::runtime_error(join(problems)), problems_(std::move(problems)) {}
   InputError(SourceLoc loc, std::string key, std::string message)
-      : InputError(std::vector<InputProblem>{{std::move(loc), std::move(key), std::move(message)}}) {}
+      : InputError(std::vector<InputProblem>{{std::move(loc), std::move(key), std::move(message), {}}}) {}
   [[nodiscard]] const std::vector<InputProblem>& problems() const { return problems_; }
 
  private:

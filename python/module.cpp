@@ -299,7 +299,7 @@ PYBIND11_MODULE(_caspflow, m) {
     } catch (const InputError& e) {
       py::list probs;
       for (const auto& q : e.problems())
-        probs.append(py::make_tuple(q.loc.file, q.loc.line, q.loc.column, q.key, q.message));
+        probs.append(py::make_tuple(q.loc.file, q.loc.line, q.loc.column, q.key, q.message, q.context));
       py::object exc = py::reinterpret_borrow<py::object>(input_error.ptr())(py::str(e.what()));
       exc.attr("raw_problems") = probs;
       PyErr_SetObject(input_error.ptr(), exc.ptr());

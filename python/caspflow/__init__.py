@@ -48,21 +48,26 @@ IoError = _c.IoError
 
 
 class Problem(_t.NamedTuple):
-    """One problem in an input: where it is and what is wrong (``file:line:col: key: message``)."""
+    """One problem in an input: where it is and what is wrong (``file:line:col: key: message``), and the line."""
 
     file: str
     line: int
     column: int
     key: str
     message: str
+    context: str = ""  #: the offending source line and a caret under the column (empty when not known)
 
-    def __str__(self) -> str:
+    def headline(self) -> str:
+        """``file:line:col: key: message``, the first line of ``str(problem)``."""
         loc = self.file or "<input>"
         if self.line:
             loc += f":{self.line}"
         if self.column:
             loc += f":{self.column}"
         return f"{loc}: {self.key}: {self.message}" if self.key else f"{loc}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.headline() + ("\n" + self.context if self.context else "")
 
 
 def _problems(self) -> list:
