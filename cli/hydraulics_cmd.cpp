@@ -73,6 +73,8 @@ void write_h5(const hydraulics::Network& net, const solvers::SimulationResult& r
   outputs::Dataset ds;
   ds.attrs = {{"title", "caspflow network hydraulics of " + std::filesystem::path(opt.input).filename().string()},
               {"source", std::string("caspflow ") + kVersion + " (" + kGitCommit + ")"},
+              {"filetype", std::string("caspflow hydraulics")},
+              {"format_version", std::vector<int32_t>{1, 0}},  // [major, minor], docs/hydraulics-network.md
               {"input_file", opt.input},
               {"friction_mode", opt.friction},
               {"history", "caspflow hydraulics " + opt.input + " --friction " + opt.friction + " -o " + opt.output}};

@@ -303,7 +303,7 @@ void describe(std::ostream& os, const char* tag, const Side& s) {
   const auto& at = s.ds.attrs;
   os << tag << ": " << s.path << "\n   title: " << outputs::text_attr(at, "title")
      << "\n   history: " << outputs::text_attr(at, "history", "(none)")
-     << "\n   format " << outputs::text_attr(at, "format_version") << ", caspflow "
+     << "\n   format " << outputs::format_version(at).text() << ", caspflow "
      << outputs::text_attr(at, "caspflow_version", "?") << " (" << outputs::text_attr(at, "git_commit", "?") << ")\n";
 }
 
@@ -311,8 +311,8 @@ int run_compare(const CompareOptions& o) {
   if (!o.csv.empty()) outputs::check_output_path(o.csv, {o.a, o.b}, "--csv");
   Side A{o.a, outputs::read_dataset(o.a), {}};
   Side B{o.b, outputs::read_dataset(o.b), {}};
-  const std::string va = outputs::text_attr(A.ds.attrs, "format_version"), vb = outputs::text_attr(B.ds.attrs, "format_version");
-  if (outputs::format_major(va) != outputs::format_major(vb))
+  const std::string va = outputs::format_version(A.ds.attrs).text(), vb = outputs::format_version(B.ds.attrs).text();
+  if (outputs::format_version(A.ds.attrs).major != outputs::format_version(B.ds.attrs).major)
     throw InputError(SourceLoc{o.b, 0, 0}, "format_version",
                      "found " + vb + " against " + va + " in '" + o.a + "', expected the same major version");
   A.h = outputs::headline_quantities(A.ds, A.path);

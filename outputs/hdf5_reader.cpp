@@ -409,6 +409,24 @@ int format_major(const std::string& version) {
   return std::stoi(major);
 }
 
+std::string FormatVersion::text() const {
+  return major < 0 ? std::string("?") : std::to_string(major) + "." + std::to_string(minor < 0 ? 0 : minor);
+}
+
+FormatVersion format_version(const std::vector<Attr>& attrs) {
+  FormatVersion v;
+  const Attr* fv = find_attr(attrs, "format_version");
+  if (fv == nullptr) return v;
+  if (const auto* arr = std::get_if<std::vector<int32_t>>(&fv->value)) {
+    if (arr->size() == 2 && (*arr)[0] >= 0 && (*arr)[1] >= 0) v = FormatVersion{(*arr)[0], (*arr)[1]};
+  } else if (const auto* t = std::get_if<std::string>(&fv->value)) {
+    v.major = format_major(*t);
+    const auto dot = t->find('.');
+    v.minor = v.major < 0 ? -1 : dot == std::string::npos ? 0 : std::stoi(t->substr(dot + 1).substr(0, 6));
+  }
+  return v;
+}
+
 Dataset read_dataset(const std::string& path) {
   ErrorPrintingOff quiet;
   Handle file = open_file(path);
@@ -422,13 +440,14 @@ Dataset read_dataset(const std::string& path) {
   const auto* srcv = src != nullptr ? std::get_if<std::string>(&src->value) : nullptr;
   if (srcv == nullptr || *srcv != "caspflow")
     not_a_run_file(path, srcv == nullptr ? "no root attribute 'source'" : "root attribute source = '" + *srcv + "', not 'caspflow'");
-  const Attr* fv = find_attr(ds.attrs, "format_version");
-  if (fv == nullptr || !std::holds_alternative<std::string>(fv->value))
-    not_a_run_file(path, "no root attribute 'format_version'");
-  const std::string version = std::get<std::string>(fv->value);
-  if (format_major(version) != 1)
+  const std::string filetype = text_attr(ds.attrs, "filetype", "caspflow run");  // 1.0-1.2 files have none
+  if (filetype != "caspflow run")
+    not_a_run_file(path, "root attribute filetype = '" + filetype + "', not 'caspflow run'");
+  if (find_attr(ds.attrs, "format_version") == nullptr) not_a_run_file(path, "no root attribute 'format_version'");
+  const FormatVersion version = format_version(ds.attrs);
+  if (version.major != 1)
     throw InputError(SourceLoc{path, 0, 0}, "format_version",
-                     "found '" + version + "', expected 1.x (this caspflow reads format 1; see docs/output-format.md)");
+                     "found " + version.text() + ", expected 1.x (this caspflow reads format 1; see docs/output-format.md)");
   try {
     read_objects(file.get(), ds);
   } catch (const ReadFailure& e) {

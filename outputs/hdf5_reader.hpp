@@ -19,12 +19,21 @@ namespace caspflow::outputs {
 /// Reads the caspflow run file at `path`. Throws caspflow::IoError ("cannot read 'PATH': reason") when the file
 /// cannot be opened or read (missing, unreadable, a directory, damaged, a malformed coordinate), and
 /// caspflow::InputError naming `path` when it is not a caspflow run file: not HDF5, no root attribute
-/// `source` = "caspflow" or no `format_version`, or a `format_version` whose major number is not 1.
+/// `source` = "caspflow" or no `format_version`, a `filetype` other than "caspflow run" (a `caspflow
+/// hydraulics` file, say), or a `format_version` whose major number is not 1.
 /// HDF5's own error printing is off while it runs, and every HDF5 identifier is closed on every path.
 Dataset read_dataset(const std::string& path);
 
 /// The major number of a `format_version` text ("1.2" -> 1); -1 when it is not "N" or "N.M".
 int format_major(const std::string& version);
+
+/// A file's format version: the int32 pair [major, minor] of format 1.3 and later, or the text "M.m" that
+/// formats 1.0-1.2 wrote. major = -1 when the attribute is missing or malformed.
+struct FormatVersion {
+  int major = -1, minor = -1;
+  [[nodiscard]] std::string text() const;  ///< "1.3", or "?" when unknown
+};
+FormatVersion format_version(const std::vector<Attr>& attrs);
 
 // Look-ups on a Dataset (nullptr / fallback when absent).
 const Attr* find_attr(const std::vector<Attr>& attrs, const std::string& name);

@@ -428,8 +428,10 @@ std::vector<Attr> provenance(const model::Scenario& sc, const solvers::RunResult
   for (const auto& [path, text] : sc.input_texts) input_hashes += sha256_hex(text) + "  " + path + "\n";
   return {s("title", sc.title.empty() ? std::string("caspflow run") : sc.title),
               s("source", "caspflow"),
-              s("format_version", "1.2"),  // 1.1: NC_CHAR attributes, int32 without _FillValue, flags (issue 8 item 5);
-                                          // 1.2: leg_from, leg_to, leg_kind, node_kind (issue 12 item 4)
+              s("filetype", "caspflow run"),
+              // [major, minor] int32 (1.3); 1.1: NC_CHAR attributes, int32 without _FillValue, flags (issue 8
+              // item 5); 1.2: leg_from, leg_to, leg_kind, node_kind (issue 12 item 4); 1.3: this pair and filetype.
+              Attr{"format_version", std::vector<int32_t>{1, 3}},
               s("caspflow_version", kVersion),
               s("git_commit", kGitCommit),
               s("scenario_file", sc.file),

@@ -48,7 +48,7 @@ struct RunView {
   const Variable& need(const std::string& name, const std::vector<std::string>& dims, bool is_int = false) const {
     const Variable* v = find_variable(ds, name);
     if (v == nullptr) {
-      const std::string version = text_attr(ds.attrs, "format_version", "?");
+      const std::string version = format_version(ds.attrs).text();
       if (version == "1.0" || version == "1.1")
         fail(name, "the file has no variable `" + name + "`: it is format_version " + version +
                        ", and summary and compare need 1.2 or later (run the scenario again with this caspflow)");

@@ -168,6 +168,23 @@ def main():
             f.write("not HDF5\n")
         r = run("summary", txt, expect=2)
         check(txt in r.stderr and "not a caspflow run file" in r.stderr, f"a text file: exit 2, named ({r.stderr.strip()!r})")
+        # A caspflow file of another type (filetype "caspflow hydraulics") is refused by name, not misread.
+        hyd = os.path.join(tmp, "hyd.h5")
+        shutil.copy(os.path.join(e2e_dir, "base.h5"), hyd)
+        with h5py.File(hyd, "r+") as f:
+            f.attrs["filetype"] = np.bytes_("caspflow hydraulics")
+        r = run("summary", hyd, expect=2)
+        check("filetype = 'caspflow hydraulics'" in r.stderr and hyd in r.stderr,
+              f"a caspflow hydraulics file: exit 2, the filetype named ({r.stderr.strip()!r})")
+        # A format 1.2 file (format_version the text "1.2", no filetype) is still read.
+        v12 = os.path.join(tmp, "v12.h5")
+        shutil.copy(os.path.join(e2e_dir, "base.h5"), v12)
+        with h5py.File(v12, "r+") as f:
+            del f.attrs["filetype"]
+            del f.attrs["format_version"]
+            f.attrs["format_version"] = np.bytes_("1.2")
+        check(run("summary", v12).stdout == run("summary", os.path.join(e2e_dir, "base.h5")).stdout,
+              "a format 1.2 file (text version, no filetype) gives the same summary")
         missing = os.path.join(tmp, "missing.h5")
         r = run("summary", missing, expect=4)
         check(missing in r.stderr, f"a missing file: exit 4, named ({r.stderr.strip()!r})")

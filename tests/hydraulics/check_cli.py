@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -36,6 +37,9 @@ for link in flows.columns[1:]:
 h5 = os.path.join(out, "net1_hydraulics.h5")
 subprocess.run([exe, "hydraulics", net1, "-o", h5], capture_output=True, text=True, check=True)
 ds = xr.open_dataset(h5)
+# docs/hydraulics-network.md: the hydraulics file says what it is and its format, [major, minor] int32.
+assert ds.attrs["filetype"] == "caspflow hydraulics", ds.attrs.get("filetype")
+assert np.asarray(ds.attrs["format_version"]).tolist() == [1, 0], ds.attrs.get("format_version")
 assert ds["head"].dims == ("step", "node") and ds["head"].shape == (25, 11), ds["head"].shape
 assert ds["flow"].attrs["units"] == "m3 s-1"
 assert abs(float(ds["head"].sel(node="2").isel(step=0)) - (850 + 120) * FT) < 1e-9  # tank 2 initial level

@@ -260,6 +260,8 @@ int main(int argc, char** argv) {
               text("scenario_sha256", sha),
               text("created", created),
               text("source", "caspflow"),
+              text("filetype", "caspflow run"),
+              {"format_version", std::vector<int32_t>{1, 3}},
               {"conservation_residual_total", std::abs(tot_bal) / tot_sup},
               text("simulation_start", "2025-01-01"),
               text("simulation_end", "2027-03-31"),

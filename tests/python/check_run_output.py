@@ -70,7 +70,7 @@ SCHEMA = {
 LABEL_DIMS = ("leg", "node", "shipper", "grade", "constraint")
 ROOT_ATTRS = ("title", "caspflow_version", "git_commit", "scenario_file", "scenario_text", "scenario_sha256",
               "created", "Conventions", "source", "conservation_residual_total", "simulation_start",
-              "simulation_end", "assumptions")
+              "simulation_end", "assumptions", "filetype", "format_version")
 ONE_DAY = np.timedelta64(1, "D")
 INT_VARS = ("limit", "kazakh", "grade_of_shipper", "leg_from", "leg_to", "leg_kind", "node_kind", "hydraulic_binding")  # int32 in the file and in xarray
 ANNUAL = ("annual_supply", "annual_sink_delivery", "annual_shut_in", "annual_flow", "annual_delivered")
@@ -214,6 +214,10 @@ def check_xarray(path, c):
         c.failures.append(f"created {created!r} is not ISO 8601")
     c.check(str(ds.attrs.get("Conventions", "")).startswith("CF-"), "Conventions is not CF-x.y")
     c.check(ds.attrs.get("source") == "caspflow", f"source is {ds.attrs.get('source')!r}, expected 'caspflow'")
+    # docs/output-format.md: filetype "caspflow run"; format_version the int32 pair [1, 3] (1.3: this schema).
+    fv = np.asarray(ds.attrs.get("format_version", []))
+    c.check(ds.attrs.get("filetype") == "caspflow run", f"filetype is {ds.attrs.get('filetype')!r}, expected 'caspflow run'")
+    c.check(fv.dtype == np.int32 and fv.tolist() == [1, 3], f"format_version is {fv!r}, expected int32 [1, 3]")
     c.check(isinstance(ds.attrs.get("conservation_residual_total"), (float, np.floating)),
             "conservation_residual_total is not a float")
 
