@@ -12,11 +12,8 @@
 #include <string>
 #include <vector>
 
-#include <toml++/toml.h>
-
 #include "commands.hpp"
 #include "caspflow/inputs/scenario_loader.hpp"
-#include "caspflow/inputs/toml_prescan.hpp"
 #include "caspflow/inputs/units.hpp"
 #include "caspflow/model/hydraulics/fluid.hpp"
 #include "caspflow/model/pipeline/calibrate.hpp"
@@ -138,15 +135,6 @@ double option_fraction(const std::string& option, const std::string& text) {
   return v;
 }
 
-bool is_pipeline_text(const std::string& text, const std::string& path) {
-  try {
-    const toml::table t = inputs::parse_toml(text, path);  // inputs/toml_prescan.hpp
-    return t.contains("sections");
-  } catch (const toml::parse_error&) {
-    return false;  // let the scenario loader report the syntax error with its location
-  }
-}
-
 bool has_viscosity(const model::Grade& g) { return g.visc_t1 > 0 && g.visc_nu1 > 0 && g.visc_t2 > 0 && g.visc_nu2 > 0; }
 
 /// A grade as `caspflow run` models it (model/allocation.cpp, Allocator: rho15 from the grade, the Fluid's
@@ -220,7 +208,7 @@ Subject resolve(const CommonOptions& o) {
   const std::string text = inputs::read_input_file_or_throw(o.file, "file");
   Subject s;
   s.inputs.push_back(o.file);
-  if (is_pipeline_text(text, o.file)) {
+  if (inputs::is_pipeline_description(text, o.file)) {
     s.pipeline = inputs::parse_pipeline(text, o.file);
     if (!o.pipeline_id.empty() && o.pipeline_id != s.pipeline.id)
       bad_option("--pipeline", "found '" + o.pipeline_id + "', but " + o.file + " describes pipeline '" + s.pipeline.id + "'");
@@ -282,18 +270,12 @@ Subject resolve(const CommonOptions& o) {
       }
       s.fluid_label = "blend " + desc + " by volume at 15 degC (volume-additive density, Refutas viscosity by mass fraction)";
     } else {
-      if (leg.linefill_owner < 0)
-        throw InputError(leg.loc, "legs." + leg.id + ".linefill_owner",
-                         "missing; expected the shipper whose grade is the base crude of the hydraulic leg");
-      const model::Shipper& sh = sc.shippers.at(leg.linefill_owner);
-      const model::Grade& g = sc.grades.at(sh.grade);
-      s.fluid = hy::Fluid{g.density, 8.0e-4, 293.15, 6e-6, 313.15, 3.5e-6};
-      std::string visc = "viscosity 6 cSt at 20 degC / 3.5 cSt at 40 degC assumed (grade has none)";
-      if (has_viscosity(g)) {
-        s.fluid = grade_fluid(g);
-        visc = "viscosity from the grade";
-      }
-      s.fluid_label = "grade " + g.id + " (linefill owner " + sh.id + " of leg " + leg.id + "; " + visc + ")";
+      // The loader made sure a hydraulic leg has a linefill owner whose grade has a viscosity (the same rule
+      // as `caspflow run`: inputs/scenario_loader.cpp, hydraulic_checks), so no viscosity is assumed here.
+      const model::Shipper& sh = sc.shippers.at(static_cast<size_t>(leg.linefill_owner));
+      const model::Grade& g = sc.grades.at(static_cast<size_t>(sh.grade));
+      s.fluid = grade_fluid(g);
+      s.fluid_label = "grade " + g.id + " (linefill owner " + sh.id + " of leg " + leg.id + "; viscosity from the grade)";
     }
     if (!leg.dra.empty()) s.scenario_dra = leg.dra.at(sc.start);
   }

@@ -584,6 +584,14 @@ Pipeline parse_pipeline(std::string_view text, const std::string& path) {
   return p;
 }
 
+bool is_pipeline_description(std::string_view text, const std::string& path) {
+  try {
+    return parse_toml(text, path).contains("sections");  // inputs/toml_prescan.hpp
+  } catch (const toml::parse_error&) {
+    return false;
+  }
+}
+
 Pipeline load_pipeline(const std::string& path) {
   // A regular file below the input size limit only; a FIFO or device is refused (exit 2) without blocking.
   return parse_pipeline(inputs::read_input_file_or_throw(path, "pipeline file"), path);

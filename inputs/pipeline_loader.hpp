@@ -13,6 +13,10 @@ namespace caspflow::inputs {
 /// Read and validate the file at `path`. Throws IoError if it cannot be read, InputError otherwise.
 pipeline::Pipeline load_pipeline(const std::string& path);
 
+/// Whether `text` is a pipeline hydraulics description (a TOML table with `sections`) rather than a scenario;
+/// false for text that is not TOML (the scenario loader then reports its syntax error with the location).
+bool is_pipeline_description(std::string_view text, const std::string& path);
+
 /// Same from text; `path` is used in messages only.
 pipeline::Pipeline parse_pipeline(std::string_view text, const std::string& path);
 
