@@ -261,32 +261,36 @@ class Loader {
                 "found segregated tanks larger than the working capacity, expected their sum <= capacity - heel");
     }
     auto viscous = [](const model::Grade& g) { return g.visc_nu1 > 0 && g.visc_nu2 > 0; };
+    // With other problems the scenario may be half built (a shipper without a grade, an unknown leg): only
+    // indices that exist are followed (fuzz corpus scenario_text/hydraulic-no-grades.toml).
+    auto grade_of = [&](int shipper) -> const model::Grade* {
+      if (shipper < 0 || static_cast<size_t>(shipper) >= sc_.shippers.size()) return nullptr;
+      const int g = sc_.shippers[static_cast<size_t>(shipper)].grade;
+      return g >= 0 && static_cast<size_t>(g) < sc_.grades.size() ? &sc_.grades[static_cast<size_t>(g)] : nullptr;
+    };
     for (size_t l = 0; l < sc_.legs.size(); ++l) {
       const auto& leg = sc_.legs[l];
       if (leg.hydraulic_model.empty()) continue;
       const std::string key = "legs." + leg.id + ".hydraulics";
       if (!(leg.linefill > 0) || leg.linefill_owner < 0) {
         problem(leg.loc, key, "a hydraulic pipeline needs `linefill` and `linefill_owner`: its fluid is the crude in the line");
-      } else {
-        const auto& g = sc_.grades[static_cast<size_t>(sc_.shippers[static_cast<size_t>(leg.linefill_owner)].grade)];
-        if (!viscous(g))
-          problem(g.loc, "grades." + g.id + ".viscosity",
-                  "missing, expected two (temperature, viscosity) points: grade fills hydraulic pipeline '" + leg.id + "'");
+      } else if (const model::Grade* g = grade_of(leg.linefill_owner); g && !viscous(*g)) {
+        problem(g->loc, "grades." + g->id + ".viscosity",
+                "missing, expected two (temperature, viscosity) points: grade fills hydraulic pipeline '" + leg.id + "'");
       }
-      std::set<int> told;  // one problem per grade
-      for (const auto& sh : sc_.shippers)
-        for (const auto& r : sh.routes)
-          for (int li : r.legs)
-            if (li == static_cast<int>(l) && sh.grade >= 0 && !viscous(sc_.grades[static_cast<size_t>(sh.grade)]) &&
-                told.insert(sh.grade).second) {
-              const auto& g = sc_.grades[static_cast<size_t>(sh.grade)];
-              problem(g.loc, "grades." + g.id + ".viscosity",
+      std::set<const model::Grade*> told;  // one problem per grade
+      for (size_t si = 0; si < sc_.shippers.size(); ++si)
+        for (const auto& r : sc_.shippers[si].routes)
+          for (int li : r.legs) {
+            const model::Grade* g = li == static_cast<int>(l) ? grade_of(static_cast<int>(si)) : nullptr;
+            if (g && !viscous(*g) && told.insert(g).second)
+              problem(g->loc, "grades." + g->id + ".viscosity",
                       "missing, expected two (temperature, viscosity) points: grade travels in hydraulic pipeline '" + leg.id + "'");
-            }
+          }
     }
     for (size_t i = 0; i < sc_.events.size(); ++i) {
       const auto& ev = sc_.events[i];
-      if (ev.station.empty() || !ev.on_leg || ev.target < 0) continue;
+      if (ev.station.empty() || !ev.on_leg || ev.target < 0 || static_cast<size_t>(ev.target) >= sc_.legs.size()) continue;
       const auto& leg = sc_.legs[static_cast<size_t>(ev.target)];
       const std::string key = "events[" + std::to_string(i) + "].station";
       if (leg.hydraulic_model.empty()) {
