@@ -135,20 +135,6 @@ double option_fraction(const std::string& option, const std::string& text) {
   return v;
 }
 
-bool has_viscosity(const model::Grade& g) { return g.visc_t1 > 0 && g.visc_nu1 > 0 && g.visc_t2 > 0 && g.visc_nu2 > 0; }
-
-/// A grade as `caspflow run` models it (model/allocation.cpp, Allocator: rho15 from the grade, the Fluid's
-/// default expansion coefficient, the grade's two viscosity points).
-hy::Fluid grade_fluid(const model::Grade& g) {
-  hy::Fluid f;
-  f.rho15 = g.density;
-  f.t1 = g.visc_t1;
-  f.nu1 = g.visc_nu1;
-  f.t2 = g.visc_t2;
-  f.nu2 = g.visc_nu2;
-  return f;
-}
-
 std::string pct(double x) { return fmt("%.6g", x * 100) + " %"; }
 
 /// `--blend grade=fraction,...`: volume fractions at 15 degC (plain numbers or "%"), each >= 0, summing to
@@ -257,10 +243,10 @@ Subject resolve(const CommonOptions& o) {
         const model::Grade& g = sc.grades.at(gi);
         desc += (desc.empty() ? "" : " + ") + g.id + " " + pct(x);
         if (!(x > 0)) continue;
-        if (!has_viscosity(g))
+        if (!g.has_viscosity())
           bad_option("--blend", "found grade '" + g.id + "', which has no viscosity in the scenario; expected a grade with two "
                                 "(temperature, viscosity) points (`caspflow run` refuses it in a hydraulic pipeline too)");
-        fl.push_back(grade_fluid(g));
+        fl.push_back(model::fluid_of(g));
         fr.push_back(x / tot);
       }
       try {
@@ -274,7 +260,7 @@ Subject resolve(const CommonOptions& o) {
       // as `caspflow run`: inputs/scenario_loader.cpp, hydraulic_checks), so no viscosity is assumed here.
       const model::Shipper& sh = sc.shippers.at(static_cast<size_t>(leg.linefill_owner));
       const model::Grade& g = sc.grades.at(static_cast<size_t>(sh.grade));
-      s.fluid = grade_fluid(g);
+      s.fluid = model::fluid_of(g);
       s.fluid_label = "grade " + g.id + " (linefill owner " + sh.id + " of leg " + leg.id + "; viscosity from the grade)";
     }
     if (!leg.dra.empty()) s.scenario_dra = leg.dra.at(sc.start);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "caspflow/model/errors.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
 #include "caspflow/model/pipeline/pipeline.hpp"
 #include "caspflow/model/series.hpp"
 
@@ -25,7 +26,21 @@ struct Grade {
   double visc_t2 = 0.0, visc_nu2 = 0.0;  ///< K, m2/s
   std::string source;          ///< citation or "assumed"
   SourceLoc loc;
+  /// Whether both (temperature, viscosity) points are known, as the flow equations need.
+  [[nodiscard]] bool has_viscosity() const { return visc_t1 > 0 && visc_nu1 > 0 && visc_t2 > 0 && visc_nu2 > 0; }
 };
+
+/// The grade as a fluid of the flow equations (density at 15 degC, the default expansion coefficient, its two
+/// viscosity points), as `caspflow run` models it in a hydraulic pipeline.
+inline hydraulics::Fluid fluid_of(const Grade& g) {
+  hydraulics::Fluid f;
+  f.rho15 = g.density;
+  f.t1 = g.visc_t1;
+  f.nu1 = g.visc_nu1;
+  f.t2 = g.visc_t2;
+  f.nu2 = g.visc_nu2;
+  return f;
+}
 
 enum class NodeKind { Origin, Storage, Junction, Sink };
 

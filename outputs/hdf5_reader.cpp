@@ -12,73 +12,15 @@
 #include <utility>
 
 #include "caspflow/model/errors.hpp"
+#include "caspflow/outputs/hdf5_util.hpp"
 
 namespace caspflow::outputs {
 namespace {
 
 // ---------------------------------------------------------------------------------------------------------------
-// RAII for hid_t (as in hdf5_writer.cpp): one handle owns one identifier and closes it with the matching H5*close.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle() = default;
-  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, -1)), closer_(o.closer_) {}
-  Handle& operator=(Handle&& o) noexcept {
-    if (this != &o) {
-      reset();
-      id_ = std::exchange(o.id_, -1);
-      closer_ = o.closer_;
-    }
-    return *this;
-  }
-  ~Handle() { reset(); }
-  [[nodiscard]] hid_t get() const { return id_; }
-
- private:
-  void reset() {
-    if (id_ >= 0 && closer_ != nullptr) (void)closer_(id_);
-    id_ = -1;
-  }
-  hid_t id_ = -1;
-  Closer closer_ = nullptr;
-};
-
-/// Silences HDF5's automatic error printing for the lifetime of the guard and restores the previous handler.
-class ErrorPrintingOff {
- public:
-  ErrorPrintingOff() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~ErrorPrintingOff() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  ErrorPrintingOff(const ErrorPrintingOff&) = delete;
-  ErrorPrintingOff& operator=(const ErrorPrintingOff&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
-herr_t collect_error(unsigned /*n*/, const H5E_error2_t* err, void* out) {
-  auto* msgs = static_cast<std::vector<std::string>*>(out);
-  std::string m = err->desc != nullptr ? err->desc : "";
-  std::replace(m.begin(), m.end(), '\n', ' ');
-  msgs->push_back(std::move(m));
-  return 0;
-}
-
-/// The HDF5 error stack as one line: the outermost and the innermost message.
-std::string hdf5_reason() {
-  std::vector<std::string> msgs;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &msgs);
-  H5Eclear2(H5E_DEFAULT);
-  if (msgs.empty()) return "HDF5 call failed";
-  if (msgs.size() == 1) return msgs.front();
-  return msgs.front() + " <- " + msgs.back();
-}
+using h5::ErrorPrintingOff;
+using h5::Handle;
+using h5::hdf5_reason;
 
 /// Thrown inside the reader; read_dataset() adds the path.
 struct ReadFailure {

@@ -160,8 +160,6 @@ py::dict run(const PyScenario& s, const std::string& history) {
   return dataset_to_python(ds);
 }
 
-bool has_viscosity(const model::Grade& g) { return g.visc_t1 > 0 && g.visc_nu1 > 0 && g.visc_t2 > 0 && g.visc_nu2 > 0; }
-
 /// Hydraulic capacity of a pipeline leg of the scenario for its linefill owner's grade (the fluid
 /// `caspflow run` uses for that leg when only that grade is in the line), at `dra` (NaN: the leg's DRA at
 /// the scenario start) and with `stations_out` bypassed. SI units in the result.
@@ -181,14 +179,9 @@ py::dict capacity(const PyScenario& s, const std::string& leg_id, double dra, co
   if (leg_id.empty() && ids.find(',') != std::string::npos) fail("pipeline", "missing; the scenario has several hydraulic pipeline legs: " + ids);
   if (leg->linefill_owner < 0) fail("legs." + leg->id + ".linefill_owner", "missing; expected the shipper whose grade is the line's base crude");
   const model::Grade& g = sc.grades.at(sc.shippers.at(leg->linefill_owner).grade);
-  if (!has_viscosity(g))
+  if (!g.has_viscosity())
     fail("grades." + g.id + ".viscosity", "missing; the capacity of a hydraulic line needs the grade's viscosity at two temperatures");
-  hydraulics::Fluid f;
-  f.rho15 = g.density;
-  f.t1 = g.visc_t1;
-  f.nu1 = g.visc_nu1;
-  f.t2 = g.visc_t2;
-  f.nu2 = g.visc_nu2;
+  const hydraulics::Fluid f = model::fluid_of(g);
   py::dict out;
   pipeline::CapacityResult r;
   pipeline::Conditions c;
