@@ -83,6 +83,9 @@ struct AllocResult {
   bool quality_fallback = false;  ///< the quality room was found by bisection (the sweeps alternated)
 };
 
+/// The allocation rules of one scenario. Not thread-safe: it memoises hydraulic capacities as it goes (the
+/// capacity tables, `tables_`), so one Allocator serves one run on one thread; solvers::simulate() makes its own,
+/// which is why concurrent runs of one (immutable) Scenario share nothing (tests/unit/test_concurrency.cpp).
 class Allocator {
  public:
   explicit Allocator(const Scenario& sc);
@@ -164,7 +167,9 @@ class Allocator {
   std::vector<std::vector<std::pair<size_t, double>>> seg_leg_rows_;  ///< per segment: the leg rows only
   std::vector<std::vector<int>> phases_;  ///< segment indices per phase, in order
   std::vector<std::shared_ptr<const pipeline::PipelineModel>> hyd_;  ///< per leg, null = not hydraulic
-  mutable std::vector<std::unique_ptr<pipeline::CapacityTable>> tables_;  ///< memoised capacities per leg
+  /// Memoised capacities per leg: filled lazily by the const solve(), hence mutable, hence one Allocator per
+  /// thread (see the class comment).
+  mutable std::vector<std::unique_ptr<pipeline::CapacityTable>> tables_;
   std::vector<hydraulics::Fluid> fluids_;                             ///< per grade (when it has viscosity)
   /// Product of the remaining fractions of the leg and node events active on leg `leg` at time t.
   double leg_event_factor(int leg, double t) const;
