@@ -79,30 +79,6 @@ bool valid_id(std::string_view id) {
   return true;
 }
 
-/// "YYYY-MM-DD" (each field plain decimal digits, the year optionally negative) -> fields, without overflow:
-/// a field that does not fit its type is a parse failure.
-bool parse_csv_date(const std::string& s, int& y, unsigned& mo, unsigned& d) {
-  const char* p = s.data();
-  const char* end = s.data() + s.size();
-  auto field = [&](auto& out, bool last) {
-    if (p == end || *p == '+') return false;
-    auto r = std::from_chars(p, end, out);
-    if (r.ec != std::errc() || r.ptr == p) return false;
-    p = r.ptr;
-    if (last) return p == end;
-    if (p == end || *p != '-') return false;
-    ++p;
-    return true;
-  };
-  return field(y, false) && field(mo, false) && field(d, true);
-}
-
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int days_in_month(int y, int m) {
-  static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : d[m - 1];
-}
-
 /// Description of what a set of dimensions accepts, for "expected ...".
 std::string expected_dims(const std::vector<Dim>& dims) {
   auto has = [&](Dim d) { return std::find(dims.begin(), dims.end(), d) != dims.end(); };
@@ -754,19 +730,15 @@ class Loader {
       m = dn->get().month;
       d = dn->get().day;
     } else if (auto s = n.as_string()) {
-      const std::string& txt = s->get();
-      bool ok = txt.size() == 10 && txt[4] == '-' && txt[7] == '-';
-      for (size_t i = 0; ok && i < txt.size(); ++i)
-        if (i != 4 && i != 7 && !(txt[i] >= '0' && txt[i] <= '9')) ok = false;
-      if (ok) {
-        y = std::stoi(txt.substr(0, 4));
-        m = std::stoi(txt.substr(5, 2));
-        d = std::stoi(txt.substr(8, 2));
-      }
-      if (!ok || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
+      const auto days = model::parse_iso_date(s->get());
+      if (!days) {
         problem(n, keypath, "found " + describe(n) + ", expected a valid date YYYY-MM-DD (e.g. 2025-01-01)");
         return std::nullopt;
       }
+      unsigned mu = 0, du = 0;
+      model::civil_from_days(*days, y, mu, du);
+      m = static_cast<int>(mu);
+      d = static_cast<int>(du);
     } else {
       problem(n, keypath, "found " + describe(n) + ", expected a date YYYY-MM-DD (e.g. 2025-01-01)");
       return std::nullopt;
@@ -968,13 +940,16 @@ class Loader {
         continue;
       }
       const SourceLoc here{fname, lineno, 1};
-      int y = 0;
-      unsigned mo = 0, d = 0;
-      if (f.empty() || !parse_csv_date(f[0], y, mo, d) || mo < 1 || mo > 12 || d < 1 || d > 31) {
-        problem(here, keypath + ".csv", "found date \"" + (f.empty() ? std::string() : f[0]) + "\", expected YYYY-MM-DD in the first column");
+      const auto days = f.empty() ? std::nullopt : model::parse_iso_date(f[0]);
+      if (!days) {
+        problem(here, keypath + ".csv", "found date \"" + (f.empty() ? std::string() : f[0]) +
+                                            "\", expected a real calendar date YYYY-MM-DD in the first column");
         ok = false;
         continue;
       }
+      int y = 0;
+      unsigned mo = 0, d = 0;
+      model::civil_from_days(*days, y, mo, d);
       if (y < 1900 || y > 2200) {  // as TOML dates; also keeps days_from_civil far from overflow
         problem(here, keypath + ".csv", "found date \"" + f[0] + "\", expected a date between 1900 and 2200");
         ok = false;

@@ -1,7 +1,9 @@
 #pragma once
 // Time series of a scalar input (capacity, supply, fleet size...) as (time, value) points.
 // Time is seconds since 1970-01-01T00:00:00Z (UTC); values are SI.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "caspflow/model/constants.hpp"
@@ -30,6 +32,12 @@ struct Series {
 long days_from_civil(int y, unsigned m, unsigned d);
 /// Inverse of days_from_civil.
 void civil_from_days(long z, int& y, unsigned& m, unsigned& d);
+/// Days in month `m` (1-12) of year `y` (proleptic Gregorian).
+int days_in_month(int y, int m);
+/// The one date parser: "YYYY-MM-DD" (exactly ten characters, a real proleptic Gregorian date: no 2025-02-31,
+/// no 2025-1-5) as days since 1970-01-01; nullopt otherwise. Scenario dates, CSV series, the CF time origins of
+/// the output files and the summaries all read dates with it.
+std::optional<long> parse_iso_date(std::string_view s);
 /// Seconds since epoch of 00:00 UTC on the given date.
 inline double epoch_seconds(int y, unsigned m, unsigned d) { return kDay * static_cast<double>(days_from_civil(y, m, d)); }
 /// "YYYY-MM-DD" of a time in seconds since epoch (floor to the day).

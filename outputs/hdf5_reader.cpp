@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "caspflow/model/errors.hpp"
+#include "caspflow/model/series.hpp"
 #include "caspflow/outputs/hdf5_util.hpp"
 
 namespace caspflow::outputs {
@@ -208,7 +209,8 @@ std::string origin_of(const std::string& units, const std::string& what) {
   const size_t p = pre.size();
   const bool ok = units.compare(0, p, pre) == 0 && units.size() >= p + 10 && digits(p, p + 4) && units[p + 4] == '-' &&
                   digits(p + 5, p + 7) && units[p + 7] == '-' && digits(p + 8, p + 10) &&
-                  (units.size() == p + 10 || units.substr(p + 10) == " 00:00:00");
+                  (units.size() == p + 10 || units.substr(p + 10) == " 00:00:00") &&
+                  model::parse_iso_date(units.substr(p, 10)).has_value();  // a real calendar date
   if (!ok) throw ReadFailure{what + ": units '" + units + "', expected 'days since YYYY-MM-DD 00:00:00'"};
   return units.substr(p, 10);
 }

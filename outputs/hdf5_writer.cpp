@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "caspflow/model/errors.hpp"
+#include "caspflow/model/series.hpp"
 #include "caspflow/outputs/hdf5_util.hpp"
 #include "caspflow/outputs/output_file.hpp"
 
@@ -152,14 +153,7 @@ bool valid_utf8(const std::string& s) {
   return true;
 }
 
-bool valid_origin(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return false;
-  const int month = std::stoi(s.substr(5, 2));
-  const int day = std::stoi(s.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
+bool valid_origin(const std::string& s) { return model::parse_iso_date(s).has_value(); }  // a real date
 
 bool valid_name(const std::string& n) {
   return !n.empty() && n.find('/') == std::string::npos && n.find('\0') == std::string::npos && n != "." &&

@@ -16,10 +16,11 @@
 namespace caspflow::outputs {
 namespace {
 
-/// Days since 1970-01-01 of "YYYY-MM-DD".
+/// Days since 1970-01-01 of "YYYY-MM-DD" (the reader has checked the origins are real dates).
 long epoch_day(const std::string& iso) {
-  return model::days_from_civil(std::stoi(iso.substr(0, 4)), static_cast<unsigned>(std::stoi(iso.substr(5, 2))),
-                                static_cast<unsigned>(std::stoi(iso.substr(8, 2))));
+  const auto d = model::parse_iso_date(iso);
+  if (!d) throw IoError("'" + iso + "' is not a date YYYY-MM-DD");
+  return *d;
 }
 
 /// The parts of a run dataset the summary and the comparison use, checked once: dimensions, the calendar
