@@ -20,6 +20,7 @@
 #include "caspflow/inputs/pipeline_loader.hpp"
 #include "caspflow/model/pipeline/pipeline_model.hpp"
 #include "caspflow/inputs/input_file.hpp"
+#include "caspflow/outputs/json.hpp"
 #include "caspflow/outputs/output_file.hpp"
 
 namespace caspflow::cli {
@@ -356,23 +357,10 @@ void check_head_scale(double v, const std::string& what) {
 
 std::string dra_what(const CommonOptions& o) { return o.dra.empty() ? "drag reduction (the scenario leg's `dra`)" : "--dra"; }
 
-std::string json_str(const std::string& s) {
-  std::string o = "\"";
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') {
-      o += '\\';
-      o += ch;
-    } else if (static_cast<unsigned char>(ch) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-      o += buf;
-    } else {
-      o += ch;
-    }
-  }
-  return o + "\"";
-}
+std::string json_str(const std::string& s) { return outputs::json_string(s); }
 
+/// Capacity JSON numbers keep 10 significant digits (the sweep prints its grid values the same way, so a row
+/// is reproduced by the values it shows; docs/hydraulics-pipeline.md §3).
 std::string num(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[32];

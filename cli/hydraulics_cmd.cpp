@@ -14,6 +14,7 @@
 #include "caspflow/model/errors.hpp"
 #include "caspflow/inputs/input_file.hpp"
 #include "caspflow/outputs/hdf5_writer.hpp"
+#include "caspflow/outputs/json.hpp"
 #include "caspflow/outputs/output_file.hpp"
 #include "caspflow/solvers/hydraulics/simulation.hpp"
 
@@ -28,25 +29,8 @@ struct HydOptions {
   bool json = false;
 };
 
-std::string json_string(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') o += '\\', o += static_cast<char>(c);
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      o += buf;
-    } else o += static_cast<char>(c);
-  }
-  return o + "\"";
-}
-
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
+using outputs::json_number;
+using outputs::json_string;
 
 void print_json(const hydraulics::Network& net, const solvers::SimulationResult& r) {
   std::string o;

@@ -1,5 +1,7 @@
 #include "caspflow/outputs/summary.hpp"
 
+#include "caspflow/outputs/json.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -168,23 +170,6 @@ std::string csv_field(const std::string& s) {
   return o + "\"";
 }
 
-std::string json_string(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      o += buf;
-    } else {
-      o += static_cast<char>(c);
-    }
-  }
-  return o + "\"";
-}
-std::string json_number(double v) { return std::isfinite(v) ? exact_number(v) : "null"; }
 
 }  // namespace
 
