@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "caspflow/inputs/source_context.hpp"
 #include "caspflow/model/constants.hpp"
 #include "caspflow/model/hydraulics/pump.hpp"
 
@@ -93,31 +94,44 @@ class Reader {
 
   InpResult run(const std::string& text) {
     split(text);
-    options();
-    times();
-    patterns();
-    curves();
-    junctions();
-    reservoirs();
-    tanks();
-    pipes();
-    pumps();
-    valves();
-    demands();
-    status();
-    controls();
-    refusals();
-    finish();
-    if (!problems_.empty()) throw InputError(problems_);
+    // Each step on its own: a problem outside a section's line loop ends only that step.
+    for (void (Reader::*step)() : {&Reader::options, &Reader::times, &Reader::patterns, &Reader::curves, &Reader::junctions,
+                                   &Reader::reservoirs, &Reader::tanks, &Reader::pipes, &Reader::pumps, &Reader::valves,
+                                   &Reader::demands, &Reader::status, &Reader::controls, &Reader::refusals}) {
+      try {
+        (this->*step)();
+      } catch (const LineError& e) {
+        record(e);
+      }
+    }
+    if (problems_.empty()) {  // the network checks need a whole network
+      try {
+        finish();
+      } catch (const LineError& e) {
+        record(e);
+      }
+    }
+    if (!problems_.empty()) {
+      std::stable_sort(problems_.begin(), problems_.end(),
+                       [](const InputProblem& a, const InputProblem& b) { return a.loc.line < b.loc.line; });
+      add_source_context(problems_, name_, text);  // the offending line under each problem
+      throw InputError(problems_);
+    }
     return {std::move(net_), std::move(warnings_)};
   }
 
  private:
   // ---------------------------------------------------------------- helpers
   SourceLoc loc(const Line& l, int col = 0) const { return {name_, l.number, col}; }
+  /// A problem that ends the reading of its line: thrown by fail(), caught by the section loop (which records
+  /// it and goes on with the next line) or, outside a loop, by run(). Every problem of the file is collected.
+  struct LineError {
+    InputProblem problem;
+  };
   [[noreturn]] void fail(const Line& l, const std::string& key, const std::string& msg) const {
-    throw InputError(loc(l), key, msg);
+    throw LineError{InputProblem{loc(l), key, msg, {}}};
   }
+  void record(const LineError& e) { problems_.push_back(e.problem); }
   void problem(const Line& l, const std::string& key, const std::string& msg) { add_problem(l.number, 0, key, msg); }
   void add_problem(int line, int col, const std::string& key, const std::string& msg) {
     InputProblem p;
@@ -251,7 +265,7 @@ class Reader {
     std::string press;
     double visc = -1.0, sg = 1.0;
     net_.headloss = HeadLossFormula::HazenWilliams;  // EPANET's default when HEADLOSS is absent
-    for (const auto& l : sec("OPTIONS")) {
+    for (const auto& l : sec("OPTIONS")) try {
       const auto& t = l.tok;
       const std::string k = upper(t[0]);
       if (match(k, "UNITS")) {
@@ -317,6 +331,8 @@ class Reader {
       } else {
         problem(l, "OPTIONS." + t[0], "unknown option");
       }
+    } catch (const LineError& e) {
+      record(e);
     }
     static const std::map<std::string, double> qcf = {
         {"CFS", 1.0},      {"GPM", 448.831}, {"MGD", 0.64632}, {"IMGD", 0.5382}, {"AFD", 1.9837}, {"LPS", 28.317},
@@ -391,7 +407,7 @@ class Reader {
   }
 
   void times() {
-    for (const auto& l : sec("TIMES")) {
+    for (const auto& l : sec("TIMES")) try {
       const auto& t = l.tok;
       const std::string k = upper(t[0]);
       const std::string k2 = t.size() > 1 ? upper(t[1]) : "";
@@ -413,6 +429,8 @@ class Reader {
       else if (match(k, "START")) net_.start_clock = parse_time(*this, l, 2, "TIMES.START CLOCKTIME");
       else if (match(k, "QUALITY") || match(k, "RULE") || match(k, "STATISTIC")) {}
       else problem(l, "TIMES." + t[0], "unknown time option");
+    } catch (const LineError& e) {
+      record(e);
     }
     // Negative starts would index patterns below 0 or step report times up from -1e12 one by one.
     const std::pair<long*, const char*> starts[] = {{&net_.pattern_start, "TIMES.PATTERN START"},
@@ -434,7 +452,7 @@ class Reader {
   }
 
   void patterns() {
-    for (const auto& l : sec("PATTERNS")) {
+    for (const auto& l : sec("PATTERNS")) try {
       const std::string& id = l.tok[0];
       auto it = pattern_index_.find(id);
       if (it == pattern_index_.end()) {
@@ -442,13 +460,15 @@ class Reader {
         net_.patterns.push_back({id, {}});
       }
       for (std::size_t i = 1; i < l.tok.size(); ++i) net_.patterns[it->second].factors.push_back(num(l, i, "PATTERNS." + id));
+    } catch (const LineError& e) {
+      record(e);
     }
     for (auto& p : net_.patterns)
       if (p.factors.empty()) p.factors.push_back(1.0);
   }
 
   void curves() {
-    for (const auto& l : sec("CURVES")) {
+    for (const auto& l : sec("CURVES")) try {
       need(l, 3, "CURVES", "ID X Y");
       const std::string& id = l.tok[0];
       auto it = curve_index_.find(id);
@@ -465,6 +485,8 @@ class Reader {
                                        ", expected strictly increasing x values (EPANET error 230)");
       pts.emplace_back(x, y);
       if (pts.size() > kMaxCurvePoints) fail(l, "CURVES." + id, "found more than " + std::to_string(kMaxCurvePoints) + " points, expected at most " + std::to_string(kMaxCurvePoints));
+    } catch (const LineError& e) {
+      record(e);
     }
     // Units are applied where a curve is used (pump: flow/head; tank: level/volume; GPV: flow/head); the
     // number of points each use needs is checked there (a GPV or a volume curve needs >= 2).
@@ -476,7 +498,7 @@ class Reader {
   }
 
   void junctions() {
-    for (const auto& l : sec("JUNCTIONS")) {
+    for (const auto& l : sec("JUNCTIONS")) try {
       need(l, 2, "JUNCTIONS", "ID elevation [demand] [pattern]");
       NetNode n;
       n.id = l.tok[0];
@@ -490,6 +512,8 @@ class Reader {
       }
       n.loc = loc(l);
       add_node(std::move(n), l);
+    } catch (const LineError& e) {
+      record(e);
     }
   }
 
@@ -508,7 +532,7 @@ class Reader {
   }
 
   void tanks() {
-    for (const auto& l : sec("TANKS")) {
+    for (const auto& l : sec("TANKS")) try {
       if (l.tok.size() <= 3) {  // EPANET: a tank line with only a head (and pattern) is a reservoir
         reservoir(l, "TANKS");
         continue;
@@ -546,6 +570,8 @@ class Reader {
       if (n.volume_curve < 0 && !(n.diameter > 0)) problem(l, key + ".diameter", "must be > 0");
       n.loc = loc(l);
       add_node(std::move(n), l);
+    } catch (const LineError& e) {
+      record(e);
     }
     // Volume curves: x = level (head units), y = volume (head units cubed).
     for (int c : volume_curves_)
@@ -558,7 +584,7 @@ class Reader {
   }
 
   void pipes() {
-    for (const auto& l : sec("PIPES")) {
+    for (const auto& l : sec("PIPES")) try {
       need(l, 6, "PIPES", "ID node1 node2 length diameter roughness [minor-loss] [status]");
       NetLink k;
       k.id = l.tok[0];
@@ -590,11 +616,13 @@ class Reader {
       if (k.roughness < 0) problem(l, key + ".roughness", "must be >= 0");
       k.loc = loc(l);
       add_link(std::move(k), l);
+    } catch (const LineError& e) {
+      record(e);
     }
   }
 
   void pumps() {
-    for (const auto& l : sec("PUMPS")) {
+    for (const auto& l : sec("PUMPS")) try {
       need(l, 4, "PUMPS", "ID node1 node2 HEAD curve | POWER value [SPEED s] [PATTERN p]");
       NetLink k;
       k.id = l.tok[0];
@@ -633,6 +661,8 @@ class Reader {
       if (!have_curve) fail(l, key, "a pump needs a HEAD curve or a POWER value");
       k.loc = loc(l);
       add_link(std::move(k), l);
+    } catch (const LineError& e) {
+      record(e);
     }
   }
 
@@ -666,7 +696,7 @@ class Reader {
   }
 
   void valves() {
-    for (const auto& l : sec("VALVES")) {
+    for (const auto& l : sec("VALVES")) try {
       need(l, 6, "VALVES", "ID node1 node2 diameter type setting [minor-loss]");
       NetLink k;
       k.id = l.tok[0];
@@ -707,6 +737,8 @@ class Reader {
       if (k.from == k.to) fail(l, key, "a valve cannot start and end at the same node");
       k.loc = loc(l);
       add_link(std::move(k), l);
+    } catch (const LineError& e) {
+      record(e);
     }
     // EPANET rule (validate.c): a PRV/PSV/FCV cannot be connected directly to a reservoir or tank on
     // its controlled side; not enforced here, the solver reports a singular system instead.
@@ -714,7 +746,7 @@ class Reader {
 
   void demands() {
     std::set<int> replaced;
-    for (const auto& l : sec("DEMANDS")) {
+    for (const auto& l : sec("DEMANDS")) try {
       need(l, 2, "DEMANDS", "junction-ID demand [pattern] [;category]");
       const int n = node_ref(l, 0, "DEMANDS");
       auto& node = net_.nodes[n];
@@ -727,11 +759,13 @@ class Reader {
       d.base = Q(num(l, 1, "DEMANDS." + node.id));
       d.pattern = l.tok.size() >= 3 ? pattern_ref(l, l.tok[2], "DEMANDS." + node.id + ".pattern") : default_pattern();
       node.demands.push_back(d);
+    } catch (const LineError& e) {
+      record(e);
     }
   }
 
   void status() {
-    for (const auto& l : sec("STATUS")) {
+    for (const auto& l : sec("STATUS")) try {
       need(l, 2, "STATUS", "link-ID OPEN|CLOSED|setting");
       const int k = link_ref(l, 0, "STATUS");
       auto& link = net_.links[k];
@@ -751,6 +785,8 @@ class Reader {
         if (link.kind == LinkKind::Pipe) fail(l, key, "a pipe's status is OPEN or CLOSED");
         set_setting(link, v, l, key, link.status, link.setting, link.has_setting);
       }
+    } catch (const LineError& e) {
+      record(e);
     }
   }
 
@@ -784,7 +820,7 @@ class Reader {
   }
 
   void controls() {
-    for (const auto& l : sec("CONTROLS")) {
+    for (const auto& l : sec("CONTROLS")) try {
       const auto& t = l.tok;
       if (t.size() < 6 || !match(t[0], "LINK"))
         fail(l, "CONTROLS", "expected LINK id status|setting AT TIME t | AT CLOCKTIME t [AM|PM] | IF NODE id ABOVE|BELOW value");
@@ -833,13 +869,17 @@ class Reader {
       }
       c.loc = loc(l);
       net_.controls.push_back(c);
+    } catch (const LineError& e) {
+      record(e);
     }
   }
 
   void refusals() {
-    for (const auto& l : sec("EMITTERS")) {
+    for (const auto& l : sec("EMITTERS")) try {
       if (l.tok.size() >= 2 && num(l, 1, "EMITTERS") != 0.0)
         problem(l, "EMITTERS." + l.tok[0], "emitters (pressure-dependent outflow) are not supported");
+    } catch (const LineError& e) {
+      record(e);
     }
     if (!sec("RULES").empty()) problem(sec("RULES").front(), "RULES", "rule-based controls ([RULES]) are not supported; use simple [CONTROLS]");
     if (!sec("LEAKAGE").empty()) problem(sec("LEAKAGE").front(), "LEAKAGE", "pipe leakage is not supported");

@@ -81,39 +81,57 @@ TEST_CASE("inp reader: errors name file:line and the unsupported feature") {
     parse_inp(base + "[EMITTERS]\n J1 0.5\n", "em.inp");
     FAIL("emitters accepted");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()) == "em.inp:8: EMITTERS.J1: emitters (pressure-dependent outflow) are not supported");
+    CHECK(e.problems().front().headline() == "em.inp:8: EMITTERS.J1: emitters (pressure-dependent outflow) are not supported");
   }
   try {
     parse_inp(base + "[OPTIONS]\n DEMAND MODEL PDA\n", "pda.inp");
     FAIL("PDA accepted");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()).find("pda.inp:8: OPTIONS.DEMAND MODEL: pressure-driven demand") == 0);
+    CHECK(e.problems().front().headline().find("pda.inp:8: OPTIONS.DEMAND MODEL: pressure-driven demand") == 0);
   }
   try {
     parse_inp(base + "[RULES]\nRULE 1\nIF TANK 1 LEVEL ABOVE 5\nTHEN PUMP 2 STATUS IS CLOSED\n", "rules.inp");
     FAIL("rules accepted");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()).find("rules.inp:8: RULES: rule-based controls") == 0);
+    CHECK(e.problems().front().headline().find("rules.inp:8: RULES: rule-based controls") == 0);
   }
   try {
     parse_inp(base + "[OPTIONS]\n HEADLOSS C-M\n", "cm.inp");
     FAIL("C-M accepted");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()).find("cm.inp:8: OPTIONS.HEADLOSS: Chezy-Manning") == 0);
+    CHECK(e.problems().front().headline().find("cm.inp:8: OPTIONS.HEADLOSS: Chezy-Manning") == 0);
   }
   try {
     parse_inp("[JUNCTIONS]\n J1 ten\n", "bad.inp");
     FAIL("malformed accepted");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()) == "bad.inp:2: JUNCTIONS.J1.elevation: got 'ten', expected a number");
+    CHECK(e.problems().front().headline() == "bad.inp:2: JUNCTIONS.J1.elevation: got 'ten', expected a number");
   }
   try {
     parse_inp(base + " P2 R1 NOWHERE 100 200 100\n", "ref.inp");
     FAIL("unknown node accepted");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()) == "ref.inp:7: PIPES.P2.node2: unknown node 'NOWHERE'");
+    CHECK(e.problems().front().headline() == "ref.inp:7: PIPES.P2.node2: unknown node 'NOWHERE'");
   }
   CHECK_THROWS_AS(inputs::epanet::read_inp("/nonexistent/x.inp"), IoError);
+}
+
+TEST_CASE("inp reader: every problem of the file is reported, in line order, each with its line") {
+  using inputs::epanet::parse_inp;
+  const std::string text = "[JUNCTIONS]\n J1 ten 5\n J2 10 5\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J2 100 200 100\n"
+                           " P2 J2 J2 100 200 100\n P3 R1 NOWHERE 100 200 100\n[OPTIONS]\n HEADLOSS C-M\n";
+  try {
+    parse_inp(text, "many.inp");
+    FAIL("accepted");
+  } catch (const InputError& e) {
+    const auto& p = e.problems();
+    REQUIRE(p.size() == 4);
+    CHECK(p[0].headline() == "many.inp:2: JUNCTIONS.J1.elevation: got 'ten', expected a number");
+    CHECK(p[1].headline() == "many.inp:8: PIPES.P2: a pipe cannot start and end at the same node");
+    CHECK(p[2].headline() == "many.inp:9: PIPES.P3.node2: unknown node 'NOWHERE'");
+    CHECK(p[3].headline().find("many.inp:11: OPTIONS.HEADLOSS: Chezy-Manning") == 0);
+    CHECK(p[2].context == "     P3 R1 NOWHERE 100 200 100");  // the line (no column: no caret)
+  }
 }
 
 TEST_CASE("EPANET agreement: t = 0 snapshot of the four peer networks") {
