@@ -123,6 +123,8 @@ def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "outputs" / "notebooks" / "what-if.ipynb"
     nb = new_notebook(cells=CELLS, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                             "language": "python"}})
+    for i, cell in enumerate(nb.cells):  # stable ids, so regenerating gives the same file (python.notebook_what_if_in_sync)
+        cell["id"] = f"cell-{i:02d}"
     nbformat.write(nb, str(out))
     print(f"wrote {out}")
     return 0
