@@ -30,13 +30,13 @@ namespace caspflow::cli {
 /// also given as a single option; `fluid`, `temperature_k`, `base`: the point the single options describe;
 /// `format`: "table", "json" or "csv". Returns the exit code (0, or 3 when every point failed).
 int run_capacity_sweep(const std::vector<std::string>& specs, const std::vector<std::string>& fixed_keys,
-                       const pipeline::Pipeline& p, const hydraulics::Fluid& fluid, double temperature_k,
-                       const pipeline::Conditions& base, const std::string& fluid_text, const std::string& format);
+                       const model::pipeline::Pipeline& p, const model::hydraulics::Fluid& fluid, double temperature_k,
+                       const model::pipeline::Conditions& base, const std::string& fluid_text, const std::string& format);
 
 namespace {
 
-namespace pl = caspflow::pipeline;
-namespace hy = caspflow::hydraulics;
+namespace pl = caspflow::model::pipeline;
+namespace hy = caspflow::model::hydraulics;
 
 struct CommonOptions {
   std::string file;
@@ -233,7 +233,7 @@ Subject resolve(const CommonOptions& o) {
     s.pipeline = *leg.hydraulics;  // read and validated with the scenario (inputs/scenario_loader.cpp)
     if (!parts.empty()) {
       // The same rule and code as the run's linefill (model/allocation.cpp, hydraulic_conditions): grades
-      // with a zero share left out, one grade as it is, several through hydraulics::blend (volume-additive
+      // with a zero share left out, one grade as it is, several through model::hydraulics::blend (volume-additive
       // density, Refutas viscosity blending number mixed by mass fraction).
       std::vector<hy::Fluid> fl;
       std::vector<double> fr;
@@ -292,7 +292,7 @@ pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temp
   const hy::Fluid f = used_fluid(o, s);
   pl::Conditions c;
   try {
-    // The run's conversion to the flowing temperature (pipeline::conditions_for, as Allocator uses it).
+    // The run's conversion to the flowing temperature (model::pipeline::conditions_for, as Allocator uses it).
     c = pl::conditions_for(f, T);
   } catch (const std::invalid_argument& e) {
     throw InputError(SourceLoc{o.file, 0, 0}, "grade", std::string("fluid properties: ") + e.what());
@@ -586,9 +586,9 @@ class SweepExampleFormatter : public CLI::Formatter {
 
 // For cli/capacity_sweep.cpp (declared again there): one sweep point is reported as the single-point command
 // reports it.
-std::string capacity_binding_text(const pipeline::Binding& b) { return binding_text(b); }
-std::string capacity_json_fields(const pipeline::Pipeline& p, const std::string& fluid, double temperature_k,
-                                 const pipeline::Conditions& c, const pipeline::CapacityResult* r) {
+std::string capacity_binding_text(const model::pipeline::Binding& b) { return binding_text(b); }
+std::string capacity_json_fields(const model::pipeline::Pipeline& p, const std::string& fluid, double temperature_k,
+                                 const model::pipeline::Conditions& c, const model::pipeline::CapacityResult* r) {
   return json_fields(p, fluid, temperature_k, c, r);
 }
 std::string capacity_json_str(const std::string& s) { return json_str(s); }

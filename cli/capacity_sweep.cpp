@@ -19,8 +19,8 @@
 
 namespace caspflow::cli {
 
-namespace pl = caspflow::pipeline;
-namespace hy = caspflow::hydraulics;
+namespace pl = caspflow::model::pipeline;
+namespace hy = caspflow::model::hydraulics;
 
 // Defined in cli/capacity_cmd.cpp (the CLI has no private header; the same declarations are there).
 std::string capacity_binding_text(const pl::Binding& b);

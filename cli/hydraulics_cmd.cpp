@@ -32,7 +32,7 @@ struct HydOptions {
 using outputs::json_number;
 using outputs::json_string;
 
-void print_json(const hydraulics::Network& net, const solvers::SimulationResult& r) {
+void print_json(const model::hydraulics::Network& net, const solvers::hydraulics::SimulationResult& r) {
   std::string o;
   o.reserve(64 * (net.nodes.size() + net.links.size()) * (r.times.size() + 1));
   o += "{\"units\": {\"head\": \"m\", \"flow\": \"m3/s\", \"time\": \"s\"}, \"times\": [";
@@ -53,7 +53,7 @@ void print_json(const hydraulics::Network& net, const solvers::SimulationResult&
   std::fwrite(o.data(), 1, o.size(), stdout);
 }
 
-void write_h5(const hydraulics::Network& net, const solvers::SimulationResult& r, const HydOptions& opt) {
+void write_h5(const model::hydraulics::Network& net, const solvers::hydraulics::SimulationResult& r, const HydOptions& opt) {
   outputs::Dataset ds;
   ds.attrs = {{"title", "caspflow network hydraulics of " + std::filesystem::path(opt.input).filename().string()},
               {"source", std::string("caspflow ") + kVersion + " (" + kGitCommit + ")"},
@@ -118,9 +118,9 @@ void add_hydraulics_command(CLI::App& app, Action& action) {
       auto in = inputs::epanet::parse_inp(text, opt->input);
       for (const auto& w : in.warnings) std::cerr << "caspflow: warning: " << w << "\n";
       const auto& net = in.network;
-      solvers::SolverOptions so;
-      so.friction = opt->friction == "colebrook" ? hydraulics::FrictionMode::Colebrook : hydraulics::FrictionMode::Epanet;
-      solvers::Simulation sim(net, so);
+      solvers::hydraulics::SolverOptions so;
+      so.friction = opt->friction == "colebrook" ? model::hydraulics::FrictionMode::Colebrook : model::hydraulics::FrictionMode::Epanet;
+      solvers::hydraulics::Simulation sim(net, so);
       const auto r = sim.run();
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (!opt->output.empty()) write_h5(net, r, *opt);
@@ -129,7 +129,7 @@ void add_hydraulics_command(CLI::App& app, Action& action) {
         return 0;
       }
       std::printf("%s: %zu nodes, %zu links, %s head loss, flow units %s\n", opt->input.c_str(), net.nodes.size(),
-                  net.links.size(), net.headloss == hydraulics::HeadLossFormula::DarcyWeisbach ? "D-W" : "H-W",
+                  net.links.size(), net.headloss == model::hydraulics::HeadLossFormula::DarcyWeisbach ? "D-W" : "H-W",
                   net.units.flow.c_str());
       std::printf("%s: %zu report times over %.6g h, %ld hydraulic solves, %ld Newton iterations, %.3f s (friction: %s)\n",
                   net.duration > 0 ? "extended period" : "snapshot", r.times.size(), net.duration / 3600.0,

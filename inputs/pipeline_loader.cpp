@@ -19,12 +19,12 @@
 
 namespace caspflow::inputs {
 
-using pipeline::Pipeline;
+using model::pipeline::Pipeline;
 
 namespace {
 
 using inputs::Dim;
-using namespace caspflow::pipeline;
+using namespace caspflow::model::pipeline;
 
 class Reader {
  public:
@@ -419,7 +419,7 @@ void read_pump_curve(const toml::table& tt, const std::string& path, Reader& r, 
       for (const auto& q : *v) pts.emplace_back(q.x, q.y);
       try {
         if (pts.size() != 1 && pts.size() != 3) throw std::invalid_argument("a pump curve needs 1 or 3 points");
-        st.unit = hydraulics::fit_pump_curve(pts);
+        st.unit = model::hydraulics::fit_pump_curve(pts);
       } catch (const std::invalid_argument& e) {
         r.problem(*curve, path + ".curve", std::string("found ") + std::to_string(pts.size()) + " point(s): " + e.what() +
                                                "; expected 1 or 3 (flow, head) points of a falling curve");
@@ -434,7 +434,7 @@ void read_pump_curve(const toml::table& tt, const std::string& path, Reader& r, 
       if (!(*h0 > 0.0 && *h0 <= 1e4) || !(*rr > 0.0 && *rr <= 1e12) || !(*nn > 0.0 && *nn <= 10.0))
         r.problem(*t, path, "found h0 = " + std::to_string(*h0) + " m, r = " + std::to_string(*rr) + ", n = " + std::to_string(*nn) +
                                 ", expected 0 < h0 <= 10000 m, 0 < r <= 1e12 (m per (m3/s)^n), 0 < n <= 10");
-      st.unit = hydraulics::PumpCurve{*h0, *rr, *nn};
+      st.unit = model::hydraulics::PumpCurve{*h0, *rr, *nn};
     }
   } else {
     r.problem(*t, path + ".curve", "missing: expected curve = [[flow, head], ...] (1 or 3 points) or h0, r, n");

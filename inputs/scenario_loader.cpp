@@ -201,7 +201,7 @@ class Loader {
   /// never touches the disk; its problems join the scenario's. Pipeline files change results too: their text is
   /// part of the scenario's provenance. Then the checks that need the pipelines (hydraulic_checks).
   void load_hydraulics() {
-    std::map<std::string, std::shared_ptr<const pipeline::Pipeline>> loaded;
+    std::map<std::string, std::shared_ptr<const model::pipeline::Pipeline>> loaded;
     for (auto& l : sc_.legs) {
       if (l.hydraulic_model.empty()) continue;
       const std::string& path = l.hydraulic_model;
@@ -217,7 +217,7 @@ class Loader {
         continue;
       }
       try {
-        loaded[path] = l.hydraulics = std::make_shared<const pipeline::Pipeline>(parse_pipeline(f.text, path));
+        loaded[path] = l.hydraulics = std::make_shared<const model::pipeline::Pipeline>(parse_pipeline(f.text, path));
       } catch (const InputError& e) {
         for (const auto& pr : e.problems()) problems_.push_back(pr);
       }

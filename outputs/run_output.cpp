@@ -287,9 +287,9 @@ void add_linefill_blend(Dataset& ds, const Run& R) {
   Variable bs = var("linefill_sulphur", {"time", "leg"}, "1", "sulphur mass fraction of the crude in the line");
   Variable bv = var("linefill_viscosity", {"time", "leg"}, "m2 s-1", "kinematic viscosity at 20 degC of the crude in the line (NaN: a grade without viscosity)");
   for (Variable* v : {&bd, &bs, &bv}) v->attrs.push_back(s("cell_methods", end_day));
-  std::vector<hydraulics::Fluid> gfl;
+  std::vector<model::hydraulics::Fluid> gfl;
   for (const auto& g : sc.grades) {
-    hydraulics::Fluid f;
+    model::hydraulics::Fluid f;
     f.rho15 = g.density;
     f.t1 = g.visc_t1, f.nu1 = g.visc_nu1, f.t2 = g.visc_t2, f.nu2 = g.visc_nu2;
     gfl.push_back(f);
@@ -309,7 +309,7 @@ void add_linefill_blend(Dataset& ds, const Run& R) {
       }
       double V = 0, M = 0, S = 0;
       bool visc = true;
-      std::vector<hydraulics::Fluid> parts;
+      std::vector<model::hydraulics::Fluid> parts;
       std::vector<double> fr;
       for (size_t g = 0; g < gvol.size(); ++g) {
         V += gvol[g];
@@ -325,7 +325,7 @@ void add_linefill_blend(Dataset& ds, const Run& R) {
       bs.data.push_back(M > 0 ? S / M : kNaN);
       if (visc && V > 0) {
         for (double& x : fr) x /= V;
-        const auto b = parts.size() == 1 ? parts[0] : hydraulics::blend(parts, fr);
+        const auto b = parts.size() == 1 ? parts[0] : model::hydraulics::blend(parts, fr);
         bv.data.push_back(b.viscosity(293.15));
       } else {
         bv.data.push_back(kNaN);

@@ -181,21 +181,21 @@ py::dict capacity(const PyScenario& s, const std::string& leg_id, double dra, co
   const model::Grade& g = sc.grades.at(sc.shippers.at(leg->linefill_owner).grade);
   if (!g.has_viscosity())
     fail("grades." + g.id + ".viscosity", "missing; the capacity of a hydraulic line needs the grade's viscosity at two temperatures");
-  const hydraulics::Fluid f = model::fluid_of(g);
+  const model::hydraulics::Fluid f = model::fluid_of(g);
   py::dict out;
-  pipeline::CapacityResult r;
-  pipeline::Conditions c;
+  model::pipeline::CapacityResult r;
+  model::pipeline::Conditions c;
   std::string pipe_id;
   {
     py::gil_scoped_release nogil;
-    const pipeline::Pipeline& p = *leg->hydraulics;  // read and validated with the scenario
+    const model::pipeline::Pipeline& p = *leg->hydraulics;  // read and validated with the scenario
     const double T = std::isnan(temperature_k) ? p.temperature_k : temperature_k;
     if (!(T >= 233.15 - 1e-9 && T <= 423.15 + 1e-9)) fail("temperature", "expected -40 to 150 degC (233.15 to 423.15 K)");
     double d = dra;
     if (std::isnan(d)) d = leg->dra.empty() ? 0.0 : leg->dra.at(sc.start);
     if (!(d >= 0 && d < 1)) fail("dra", "expected a drag reduction fraction in [0, 1)");
     try {
-      c = pipeline::conditions_for(f, T, d);
+      c = model::pipeline::conditions_for(f, T, d);
     } catch (const std::invalid_argument& e) {
       fail("grades." + g.id, std::string("fluid properties: ") + e.what());
     }
@@ -210,18 +210,18 @@ py::dict capacity(const PyScenario& s, const std::string& leg_id, double dra, co
       c.out[static_cast<std::size_t>(i)] = true;
     }
     pipe_id = p.id;
-    r = pipeline::PipelineModel(p).capacity(c);
+    r = model::pipeline::PipelineModel(p).capacity(c);
   }
   out["pipeline"] = pipe_id;
   out["grade"] = g.id;
   out["capacity_m3s"] = r.q;
-  out["capacity_bpd"] = pipeline::to_bpd(r.q);
-  out["capacity_mtpa"] = r.q * c.rho * pipeline::kYearS / 1e9;
+  out["capacity_bpd"] = model::pipeline::to_bpd(r.q);
+  out["capacity_mtpa"] = r.q * c.rho * model::pipeline::kYearS / 1e9;
   out["density_kg_m3"] = c.rho;
   out["viscosity_m2_s"] = c.nu;
   out["dra"] = c.dra;
   py::dict b;
-  b["kind"] = pipeline::kind_name(r.binding.kind);
+  b["kind"] = model::pipeline::kind_name(r.binding.kind);
   b["location"] = r.binding.location;
   b["chainage_m"] = r.binding.chainage_m;
   b["upstream_station"] = r.binding.upstream_station;

@@ -709,7 +709,7 @@ struct Run {
       double q = 0;  // volume flow at the flowing temperature: mass flow over the line's density there
       for (size_t s = 0; s < NS; ++s) q += r.leg_in[static_cast<size_t>(l) * NS + s];
       q /= cond.rho;
-      const auto prof = pm->profile(q, cond, pipeline::PipelineModel::Operation::MinPressure);
+      const auto prof = pm->profile(q, cond, model::pipeline::PipelineModel::Operation::MinPressure);
       for (const auto& st : prof.stations) {
         const size_t k = static_cast<size_t>(next_mid) * out.station_labels.size() + ist++;
         out.station_suction[k] = st.in_service ? st.suction_pa : std::nan("");
@@ -721,7 +721,7 @@ struct Run {
       const double qcap = e.alloc.leg_capacity(l, tmid, &e.linefill) *
                           (sc.legs[static_cast<size_t>(l)].basis == model::CapBasis::Mass ? 1.0 : cond.rho15) / cond.rho;
       const auto capprof = pm->profile(qcap, cond);
-      const std::string lab = std::string(pipeline::kind_name(capprof.binding.kind)) + " at " + capprof.binding.location;
+      const std::string lab = std::string(model::pipeline::kind_name(capprof.binding.kind)) + " at " + capprof.binding.location;
       auto it = std::find(out.binding_labels.begin(), out.binding_labels.end(), lab);
       if (it == out.binding_labels.end()) it = out.binding_labels.insert(out.binding_labels.end(), lab);
       out.hydraulic_binding[static_cast<size_t>(next_mid) * out.hydraulic_legs.size() + h] = static_cast<int>(it - out.binding_labels.begin());

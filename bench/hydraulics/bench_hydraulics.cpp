@@ -14,19 +14,19 @@
 using namespace caspflow;
 
 namespace {
-const hydraulics::Network& load(const std::string& which) {
+const model::hydraulics::Network& load(const std::string& which) {
   static const auto coarse = inputs::epanet::read_inp(CASPFLOW_SOURCE_DIR "/tests/data/epanet/btc_like.inp").network;
   static const auto fine = inputs::epanet::read_inp(CASPFLOW_SOURCE_DIR "/bench/hydraulics/btc_fine.inp").network;
   return which == "fine" ? fine : coarse;
 }
 
-std::size_t pipes(const hydraulics::Network& n) {
+std::size_t pipes(const model::hydraulics::Network& n) {
   std::size_t c = 0;
-  for (const auto& l : n.links) c += l.kind == hydraulics::LinkKind::Pipe || l.kind == hydraulics::LinkKind::CVPipe;
+  for (const auto& l : n.links) c += l.kind == model::hydraulics::LinkKind::Pipe || l.kind == model::hydraulics::LinkKind::CVPipe;
   return c;
 }
 
-void counters(benchmark::State& st, const hydraulics::Network& n, double steps) {
+void counters(benchmark::State& st, const model::hydraulics::Network& n, double steps) {
   using benchmark::Counter;
   st.counters["links"] = static_cast<double>(n.links.size());
   st.counters["steps"] = steps;
@@ -39,15 +39,15 @@ void counters(benchmark::State& st, const hydraulics::Network& n, double steps) 
 // One steady-state solve at t = 0 from EPANET's initial state (cold start: 1 ft/s in every pipe).
 void snapshot(benchmark::State& st, const std::string& which) {
   const auto& n = load(which);
-  solvers::NetworkSolver solver(n);
-  const solvers::HydState s0 = [&] {
+  solvers::hydraulics::NetworkSolver solver(n);
+  const solvers::hydraulics::HydState s0 = [&] {
     auto s = solver.initial_state();
     for (std::size_t i = 0; i < n.nodes.size(); ++i)
       for (const auto& d : n.nodes[i].demands)
         s.demand[i] += d.base * (d.pattern >= 0 ? n.patterns[d.pattern].factors[0] : 1.0) * n.demand_multiplier;
     return s;
   }();
-  solvers::HydState s = s0;
+  solvers::hydraulics::HydState s = s0;
   for (auto _ : st) {
     s = s0;
     solver.solve(s);
@@ -59,7 +59,7 @@ void snapshot(benchmark::State& st, const std::string& which) {
 // The whole 720 h extended-period run (721 hydraulic solves, warm-started step to step).
 void eps(benchmark::State& st, const std::string& which) {
   const auto& n = load(which);
-  solvers::Simulation sim(n);
+  solvers::hydraulics::Simulation sim(n);
   long steps = 0, newton = 0;
   for (auto _ : st) {
     auto r = sim.run(false);

@@ -16,7 +16,7 @@
 
 namespace caspflow::inputs::epanet {
 
-using namespace caspflow::hydraulics;
+using namespace caspflow::model::hydraulics;
 
 namespace {
 

@@ -20,7 +20,7 @@
 namespace caspflow::inputs::epanet {
 
 struct InpResult {
-  hydraulics::Network network;
+  model::hydraulics::Network network;
   std::vector<std::string> warnings;  ///< one per skipped section, "file:line: ..."
 };
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace caspflow::hydraulics {
+namespace caspflow::model::hydraulics {
 
 double Fluid::density(double T) const { return rho15 / (1.0 + alpha * (T - 288.15)); }
 
@@ -54,4 +54,4 @@ Fluid blend(const std::vector<Fluid>& parts, const std::vector<double>& volume_f
   return b;
 }
 
-}  // namespace caspflow::hydraulics
+}  // namespace caspflow::model::hydraulics

@@ -15,7 +15,7 @@
 
 #include "caspflow/model/constants.hpp"
 
-namespace caspflow::hydraulics {
+namespace caspflow::model::hydraulics {
 
 inline constexpr double kGravity = model::kGravity;  ///< standard gravity [m/s2] (model/constants.hpp)
 
@@ -47,4 +47,4 @@ double refutas_vbn(double nu);
 /// Inverse of refutas_vbn -> kinematic viscosity [m2/s].
 double refutas_nu(double vbn);
 
-}  // namespace caspflow::hydraulics
+}  // namespace caspflow::model::hydraulics

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-namespace caspflow::hydraulics {
+namespace caspflow::model::hydraulics {
 
 namespace {
 constexpr double kLn10 = 2.302585092994045684;
@@ -162,4 +162,4 @@ double head_loss_hazen_williams(double Q, double L, double D, double C) {
   return Q < 0 ? -h : h;
 }
 
-}  // namespace caspflow::hydraulics
+}  // namespace caspflow::model::hydraulics

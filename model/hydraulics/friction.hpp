@@ -24,7 +24,7 @@
 
 #include "caspflow/model/hydraulics/fluid.hpp"
 
-namespace caspflow::hydraulics {
+namespace caspflow::model::hydraulics {
 
 enum class FrictionMode { Colebrook, Epanet };
 
@@ -65,4 +65,4 @@ std::pair<double, double> head_loss_darcy_dq(double Q, double L, double D, doubl
 /// (Williams & Hazen 1905; SI coefficient as in EPANET 2 manual table 3.1: 4.727 in US units).
 double head_loss_hazen_williams(double Q, double L, double D, double C);
 
-}  // namespace caspflow::hydraulics
+}  // namespace caspflow::model::hydraulics

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace caspflow::hydraulics {
+namespace caspflow::model::hydraulics {
 
 int Network::find_node(const std::string& id) const {
   auto it = node_index.find(id);
@@ -46,4 +46,4 @@ double tank_head(const Network& net, const NetNode& t, double v) {
   return t.elevation + t.min_level + (v - t.min_volume) / A;
 }
 
-}  // namespace caspflow::hydraulics
+}  // namespace caspflow::model::hydraulics

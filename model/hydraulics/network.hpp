@@ -12,7 +12,7 @@
 #include "caspflow/model/errors.hpp"
 #include "caspflow/model/hydraulics/pump.hpp"
 
-namespace caspflow::hydraulics {
+namespace caspflow::model::hydraulics {
 
 enum class NodeKind { Junction, Reservoir, Tank };
 
@@ -138,4 +138,4 @@ double tank_head(const Network& net, const NetNode& tank, double volume);
 /// Piecewise-linear interpolation on sorted x with linear extrapolation beyond the ends (EPANET interp()).
 double interp_curve(const std::vector<std::pair<double, double>>& pts, double x, bool inverse = false);
 
-}  // namespace caspflow::hydraulics
+}  // namespace caspflow::model::hydraulics

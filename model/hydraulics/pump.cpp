@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace caspflow::hydraulics {
+namespace caspflow::model::hydraulics {
 
 double PumpCurve::head(double Q) const {
   const double q = std::abs(Q);
@@ -79,4 +79,4 @@ double pump_power(double rho, double Q, double H, double eta, double g) {
   return rho * g * Q * H / eta;
 }
 
-}  // namespace caspflow::hydraulics
+}  // namespace caspflow::model::hydraulics

@@ -15,7 +15,7 @@
 
 #include "caspflow/model/constants.hpp"
 
-namespace caspflow::hydraulics {
+namespace caspflow::model::hydraulics {
 
 /// H = h0 - r Q^n [m], Q >= 0 [m3/s].
 struct PumpCurve {
@@ -42,4 +42,4 @@ PumpCurve combine(const PumpCurve& unit, int n_series, int n_parallel);
 /// Shaft power [W] = rho g Q H / eta (eta in (0, 1]).
 double pump_power(double rho, double Q, double H, double eta, double g = model::kGravity);
 
-}  // namespace caspflow::hydraulics
+}  // namespace caspflow::model::hydraulics

@@ -5,7 +5,7 @@
 
 #include "caspflow/model/pipeline/root.hpp"
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
 std::vector<std::string> calibration_parameters() { return {"maop", "head_scale", "dra"}; }
 
@@ -66,4 +66,4 @@ CalibrationResult calibrate(const Pipeline& p, const Conditions& c, const std::s
   return res;
 }
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

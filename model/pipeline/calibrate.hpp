@@ -11,7 +11,7 @@
 
 #include "caspflow/model/pipeline/pipeline_model.hpp"
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
 struct CalibrationResult {
   std::string parameter;
@@ -31,4 +31,4 @@ Pipeline with_parameter(const Pipeline& p, const std::string& parameter, double 
 /// unknown parameter, SolverError when the target is outside what the search range can reach.
 CalibrationResult calibrate(const Pipeline& p, const Conditions& c, const std::string& parameter, double target);
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
 CapacityTable::CapacityTable(std::shared_ptr<const PipelineModel> model) : CapacityTable(std::move(model), Options{}) {}
 
@@ -59,4 +59,4 @@ double CapacityTable::capacity(double rho, double nu, double dra, const std::vec
   return std::sqrt(std::max(0.0, q2));
 }
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

@@ -20,7 +20,7 @@
 
 #include "caspflow/model/pipeline/pipeline_model.hpp"
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
 class CapacityTable {
  public:
@@ -50,4 +50,4 @@ class CapacityTable {
   std::size_t exact_calls_ = 0;
 };
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

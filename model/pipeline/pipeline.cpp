@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numbers>
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
 double Section::area() const { return 0.25 * std::numbers::pi * inner_diameter_m * inner_diameter_m; }
 
@@ -51,4 +51,4 @@ int Pipeline::station_index(const std::string& station_id) const {
   return -1;
 }
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

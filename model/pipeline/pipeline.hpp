@@ -12,7 +12,7 @@
 #include "caspflow/model/errors.hpp"
 #include "caspflow/model/hydraulics/pump.hpp"
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
 /// A run of pipe with one inside diameter, roughness and pressure rating, over [start_m, end_m).
 struct Section {
@@ -98,4 +98,4 @@ struct Pipeline {
   [[nodiscard]] int station_index(const std::string& station_id) const;
 };
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

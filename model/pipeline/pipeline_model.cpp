@@ -9,9 +9,9 @@
 #include "caspflow/model/hydraulics/friction.hpp"
 #include "caspflow/model/pipeline/root.hpp"
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
-namespace hy = caspflow::hydraulics;
+namespace hy = caspflow::model::hydraulics;
 
 const char* kind_name(ConstraintKind k) {
   switch (k) {
@@ -357,4 +357,4 @@ CapacityResult PipelineModel::capacity(const Conditions& c) const {
   return res;
 }
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

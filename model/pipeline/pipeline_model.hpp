@@ -30,7 +30,7 @@
 #include "caspflow/model/constants.hpp"
 #include "caspflow/model/pipeline/pipeline.hpp"
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
 /// Operating conditions: the fluid at flowing temperature, drag reduction, stations out.
 struct Conditions {
@@ -149,4 +149,4 @@ inline constexpr double kYearS = model::kYear;
 inline double to_bpd(double q_m3s) { return q_m3s * kDayS / kBarrelM3; }
 inline double from_bpd(double bpd) { return bpd * kBarrelM3 / kDayS; }
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

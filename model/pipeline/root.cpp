@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
 RootResult brent(const std::function<double(double)>& f, double a0, double b0, double fa0, double fb0, double xtol,
                  int max_iter) {
@@ -65,4 +65,4 @@ RootResult brent(const std::function<double(double)>& f, double a0, double b0, d
   return res;
 }
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

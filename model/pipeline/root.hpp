@@ -5,7 +5,7 @@
 // guaranteed for any continuous f with a sign change.
 #include <functional>
 
-namespace caspflow::pipeline {
+namespace caspflow::model::pipeline {
 
 struct RootResult {
   double lo_side = 0.0;  ///< end of the final bracket where f has the sign of f(a) (or is 0)
@@ -20,4 +20,4 @@ struct RootResult {
 RootResult brent(const std::function<double(double)>& f, double a, double b, double fa, double fb, double xtol,
                  int max_iter = 200);
 
-}  // namespace caspflow::pipeline
+}  // namespace caspflow::model::pipeline

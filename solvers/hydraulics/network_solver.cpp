@@ -17,9 +17,9 @@
 #include "caspflow/model/errors.hpp"
 #include "caspflow/solvers/sundials.hpp"
 
-namespace caspflow::solvers {
+namespace caspflow::solvers::hydraulics {
 
-using namespace caspflow::hydraulics;
+using namespace caspflow::model::hydraulics;
 
 namespace {
 // EPANET's internal constants (ft, cfs) expressed in SI.
@@ -991,4 +991,4 @@ std::vector<double> NetworkSolver::law_flow_errors(const HydState& s) const {
   return e;
 }
 
-}  // namespace caspflow::solvers
+}  // namespace caspflow::solvers::hydraulics

@@ -26,7 +26,7 @@
 #include "caspflow/model/hydraulics/friction.hpp"
 #include "caspflow/model/hydraulics/network.hpp"
 
-namespace caspflow::solvers {
+namespace caspflow::solvers::hydraulics {
 
 /// Link status during a simulation, ordered as EPANET's StatusType (values <= Closed are closed).
 enum class LinkState : std::uint8_t { XHead, TempClosed, Closed, Open, Active, XFlow, XFcv, XPressure };
@@ -51,7 +51,7 @@ struct SolveStats {
 };
 
 struct SolverOptions {
-  hydraulics::FrictionMode friction = hydraulics::FrictionMode::Epanet;
+  model::hydraulics::FrictionMode friction = model::hydraulics::FrictionMode::Epanet;
   double ftol = 1e-9;      ///< scaled residual tolerance (heads in m, flows relative to the flow scale)
   int max_newton = 200;    ///< per status pass
   int max_status_passes = 40;
@@ -59,7 +59,7 @@ struct SolverOptions {
 
 class NetworkSolver {
  public:
-  NetworkSolver(const hydraulics::Network& net, SolverOptions opt = {});
+  NetworkSolver(const model::hydraulics::Network& net, SolverOptions opt = {});
   ~NetworkSolver();
   NetworkSolver(NetworkSolver&&) noexcept;
   NetworkSolver& operator=(NetworkSolver&&) noexcept;
@@ -83,11 +83,11 @@ class NetworkSolver {
   /// another program's solution it shows how well that solution satisfies the equations.
   [[nodiscard]] std::vector<double> law_flow_errors(const HydState& s) const;
 
-  [[nodiscard]] const hydraulics::Network& network() const;
+  [[nodiscard]] const model::hydraulics::Network& network() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace caspflow::solvers
+}  // namespace caspflow::solvers::hydraulics

@@ -6,9 +6,9 @@
 #include "caspflow/model/constants.hpp"
 #include "caspflow/model/errors.hpp"
 
-namespace caspflow::solvers {
+namespace caspflow::solvers::hydraulics {
 
-using namespace caspflow::hydraulics;
+using namespace caspflow::model::hydraulics;
 
 namespace {
 constexpr double kFt3 = model::kFoot * model::kFoot * model::kFoot;
@@ -189,4 +189,4 @@ SimulationResult Simulation::run(bool record) {
   return r;
 }
 
-}  // namespace caspflow::solvers
+}  // namespace caspflow::solvers::hydraulics

@@ -11,7 +11,7 @@
 #include "caspflow/model/hydraulics/network.hpp"
 #include "caspflow/solvers/hydraulics/network_solver.hpp"
 
-namespace caspflow::solvers {
+namespace caspflow::solvers::hydraulics {
 
 struct SimulationResult {
   std::vector<double> times;                  ///< [s] report times
@@ -25,7 +25,7 @@ struct SimulationResult {
 /// A reusable simulator (the solver and its KLU symbolic factorisation are kept between runs).
 class Simulation {
  public:
-  Simulation(const hydraulics::Network& net, SolverOptions opt = {});
+  Simulation(const model::hydraulics::Network& net, SolverOptions opt = {});
   /// Run from the initial state to the network's duration (a single snapshot if it is 0).
   /// `record` = false skips storing results (benchmarks). Throws SolverError on failure.
   SimulationResult run(bool record = true);
@@ -37,9 +37,9 @@ class Simulation {
   long timestep(const HydState& s, long t, long next_report) const;
   void tanklevels(HydState& s, long dt);
 
-  const hydraulics::Network& net_;
+  const model::hydraulics::Network& net_;
   NetworkSolver solver_;
   std::vector<double> volume_;  ///< tank volumes [m3]
 };
 
-}  // namespace caspflow::solvers
+}  // namespace caspflow::solvers::hydraulics

@@ -21,10 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& net = r.network;
   if (net.nodes.empty() || net.nodes.size() > 40 || net.links.size() > 60) return 0;
   try {
-    caspflow::solvers::SolverOptions opt;
+    caspflow::solvers::hydraulics::SolverOptions opt;
     opt.max_newton = 50;
     opt.max_status_passes = 10;
-    caspflow::solvers::NetworkSolver solver(net, opt);
+    caspflow::solvers::hydraulics::NetworkSolver solver(net, opt);
     auto st = solver.initial_state();
     (void)solver.solve(st);
   } catch (const caspflow::SolverError&) {

@@ -73,39 +73,39 @@ struct Agreement {
   double max_continuity = 0.0;
 };
 
-inline double qf_of(const hydraulics::Network& n) { return n.units.flow_to_si; }
+inline double qf_of(const model::hydraulics::Network& n) { return n.units.flow_to_si; }
 
 /// Compare a run with EPANET's CSVs; `max_times` limits the compared report times (0 = all).
 inline Agreement compare_with_epanet(const std::string& inp, const std::string& base, double rtol, double atol,
                                      std::size_t max_times = 0,
-                                     hydraulics::FrictionMode mode = hydraulics::FrictionMode::Epanet) {
+                                     model::hydraulics::FrictionMode mode = model::hydraulics::FrictionMode::Epanet) {
   auto r = inputs::epanet::read_inp(inp);
   const auto& net = r.network;
-  solvers::SolverOptions opt;
+  solvers::hydraulics::SolverOptions opt;
   opt.friction = mode;
-  hydraulics::Network snapshot;
-  const hydraulics::Network* use = &net;
+  model::hydraulics::Network snapshot;
+  const model::hydraulics::Network* use = &net;
   if (max_times == 1) {  // t = 0 snapshot only
     snapshot = net;
     snapshot.duration = 0;
     use = &snapshot;
   }
-  solvers::Simulation sim(*use, opt);
+  solvers::hydraulics::Simulation sim(*use, opt);
   auto res = sim.run();
   Agreement a;
   a.max_continuity = res.max_continuity;
   Csv H = read_csv(base + ".heads.csv"), Q = read_csv(base + ".flows.csv");
   {
     // Referee: the t = 0 state solved by caspflow, then the same state with EPANET's heads and flows.
-    hydraulics::Network snap = net;
+    model::hydraulics::Network snap = net;
     snap.duration = 0;
-    solvers::NetworkSolver ns(snap, opt);
-    solvers::HydState s = ns.initial_state();
+    solvers::hydraulics::NetworkSolver ns(snap, opt);
+    solvers::hydraulics::HydState s = ns.initial_state();
     for (std::size_t i = 0; i < snap.nodes.size(); ++i) {
       double d = 0;
       for (const auto& dm : snap.nodes[i].demands)
         d += dm.base * (dm.pattern >= 0 ? snap.patterns[dm.pattern].factors[0] : 1.0) * snap.demand_multiplier;
-      if (snap.nodes[i].kind == hydraulics::NodeKind::Junction) s.demand[i] = d;
+      if (snap.nodes[i].kind == model::hydraulics::NodeKind::Junction) s.demand[i] = d;
     }
     bool ok = true;
     try {
@@ -119,7 +119,7 @@ inline Agreement compare_with_epanet(const std::string& inp, const std::string& 
       for (std::size_t c = 0; c < H.cols.size(); ++c) s.head[net.find_node(H.cols[c])] = H.rows[0][c] * net.units.head_to_si;
       for (std::size_t c = 0; c < Q.cols.size(); ++c) {
         const int k = net.find_link(Q.cols[c]);
-        if (!solvers::is_closed(s.status[k])) s.flow[k] = Q.rows[0][c] * net.units.flow_to_si;
+        if (!solvers::hydraulics::is_closed(s.status[k])) s.flow[k] = Q.rows[0][c] * net.units.flow_to_si;
       }
       auto theirs = ns.law_flow_errors(s);
       for (std::size_t k = 0; k < theirs.size(); ++k)

@@ -15,7 +15,7 @@
 #include "tests/hydraulics/epanet_compare.hpp"
 
 using namespace caspflow;
-using namespace caspflow::hydraulics;
+using namespace caspflow::model::hydraulics;
 using caspflow::test::compare_with_epanet;
 using caspflow::test::epanet_data;
 

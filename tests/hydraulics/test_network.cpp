@@ -9,8 +9,9 @@
 #include "caspflow/solvers/hydraulics/simulation.hpp"
 
 using namespace caspflow;
-using namespace caspflow::hydraulics;
+using namespace caspflow::model::hydraulics;
 using namespace caspflow::solvers;
+using namespace caspflow::solvers::hydraulics;
 
 namespace {
 NetNode node(const std::string& id, NodeKind k, double z) {

@@ -7,7 +7,7 @@
 #include "caspflow/model/hydraulics/friction.hpp"
 #include "caspflow/model/hydraulics/pump.hpp"
 
-using namespace caspflow::hydraulics;
+using namespace caspflow::model::hydraulics;
 
 TEST_CASE("friction: laminar is Hagen-Poiseuille 64/Re") {
   // Hagen-Poiseuille (exact): f = 64/Re.

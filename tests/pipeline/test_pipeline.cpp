@@ -15,8 +15,8 @@
 #include "caspflow/inputs/pipeline_loader.hpp"
 #include "caspflow/model/pipeline/pipeline_model.hpp"
 
-namespace pl = caspflow::pipeline;
-namespace hy = caspflow::hydraulics;
+namespace pl = caspflow::model::pipeline;
+namespace hy = caspflow::model::hydraulics;
 
 namespace {
 
