@@ -1,5 +1,7 @@
 #include "caspflow/model/allocation.hpp"
 
+#include "caspflow/model/blend.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -242,19 +244,11 @@ pipeline::Conditions Allocator::hydraulic_conditions(int leg, double t, const st
   }
   double tot = 0;
   for (double x : gfrac) tot += x;
-  if (!(tot > 0)) {
+  if (!(tot > 0)) {  // an empty line: the linefill owner's grade
     std::fill(gfrac.begin(), gfrac.end(), 0.0);
     gfrac[static_cast<size_t>(sc_.shippers[static_cast<size_t>(l.linefill_owner)].grade)] = 1.0;
-    tot = 1.0;
   }
-  std::vector<hydraulics::Fluid> parts;
-  std::vector<double> fr;
-  for (size_t g = 0; g < gfrac.size(); ++g)
-    if (gfrac[g] > 0) {
-      parts.push_back(fluids_[g]);
-      fr.push_back(gfrac[g] / tot);
-    }
-  const hydraulics::Fluid fl = parts.size() == 1 ? parts[0] : hydraulics::blend(parts, fr);
+  const hydraulics::Fluid fl = mix_by_volume(fluids_, gfrac);
   std::vector<bool> out(model.pipeline().stations.size(), false);
   for (const auto& e : sc_.events)
     if (!e.station.empty() && e.on_leg && e.target == leg && t >= e.start && t < e.end)

@@ -5,7 +5,7 @@
 namespace caspflow::outputs {
 
 void add_limit_variables(Dataset& ds, const model::Scenario& sc, const solvers::RunResult& run) {
-  const size_t ND = static_cast<size_t>(run.ndays), NR = static_cast<size_t>(run.layout.nr), NL = static_cast<size_t>(run.layout.nl);
+  const size_t ND = static_cast<size_t>(run.ndays), NR = static_cast<size_t>(run.route_entered.size1()), NL = sc.legs.size();
   // Route variables are numbered shipper by shipper, routes in preference order (model::Allocator).
   std::vector<std::string> routes;
   for (const auto& sh : sc.shippers)
@@ -29,7 +29,7 @@ void add_limit_variables(Dataset& ds, const model::Scenario& sc, const solvers::
   sr.name = "shut_in_reason";
   sr.dims = {"time", "shipper"};
   sr.is_int = true;
-  sr.idata.assign(run.shut_in_reason_day.begin(), run.shut_in_reason_day.begin() + static_cast<std::ptrdiff_t>(ND * static_cast<size_t>(run.layout.ns)));
+  sr.idata.assign(run.shut_in_reason_day.begin(), run.shut_in_reason_day.begin() + static_cast<std::ptrdiff_t>(ND * sc.shippers.size()));
   sr.attrs = {Attr{"units", std::string("1")},
               Attr{"long_name", std::string("index into `constraint` of why the shipper's crude is shut in at mid-day")},
               Attr{"comment", std::string("constraint[shut_in_reason]: 'none' = nothing is shut in; otherwise the "

@@ -47,22 +47,25 @@ Years years_of(const solvers::RunResult& run) {
 
 Attr s(const char* n, std::string v) { return Attr{n, std::move(v)}; }
 
-/// What every builder below reads: the scenario, the run, its state layout and sizes, the daily state.
+/// What every builder below reads: the scenario, the run's named series and sizes, the shippers' densities.
 struct Run {
   const model::Scenario& sc;
   const solvers::RunResult& run;
-  const solvers::StateLayout& L;
-  size_t ND, NS, NL, NN, NZ;
+  size_t ND, NS, NL, NN;
   std::vector<double> rho;  ///< density of each shipper's grade [kg/m3]
   Years yrs;
   Run(const model::Scenario& scenario, const solvers::RunResult& r)
-      : sc(scenario), run(r), L(r.layout), ND(static_cast<size_t>(r.ndays)), NS(static_cast<size_t>(r.layout.ns)),
-        NL(static_cast<size_t>(r.layout.nl)), NN(static_cast<size_t>(r.layout.nn)), NZ(static_cast<size_t>(r.layout.size)),
-        rho(NS), yrs(years_of(r)) {
+      : sc(scenario), run(r), ND(static_cast<size_t>(r.ndays)), NS(scenario.shippers.size()), NL(scenario.legs.size()),
+        NN(scenario.nodes.size()), rho(NS), yrs(years_of(r)) {
     for (size_t s2 = 0; s2 < NS; ++s2) rho[s2] = sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].density;
   }
-  /// State component `idx` at the start of day `day` (day == ND: the end of the run).
-  [[nodiscard]] double Y(size_t day, int idx) const { return run.y_day[day * NZ + static_cast<size_t>(idx)]; }
+  /// Value of `series` at day boundary `day` (day == ND: the end of the run); its change over [a, b) in t.
+  static double at(const solvers::BoundarySeries& series, size_t day, size_t i, size_t j = 0) {
+    return series.at(static_cast<int>(day), static_cast<int>(i), static_cast<int>(j));
+  }
+  static double tonnes(const solvers::BoundarySeries& series, size_t a, size_t b, size_t i, size_t j = 0) {
+    return series.change(static_cast<int>(a), static_cast<int>(b), static_cast<int>(i), static_cast<int>(j)) / kT;
+  }
   [[nodiscard]] bool to_sink(size_t l) const { return sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink; }
 };
 
@@ -99,8 +102,6 @@ void add_axes(Dataset& ds, const Run& R) {
 /// Daily flows, capacities, stocks, transit, supply, shut-in, sink deliveries (from exact cumulative integrals)
 /// and the limit of each shipper at mid-day.
 void add_daily(Dataset& ds, const Run& R) {
-  const auto& L = R.L;
-  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
   const auto& sc = R.sc;
   const auto& run = R.run;
   const size_t ND = R.ND, NS = R.NS, NL = R.NL, NN = R.NN;
@@ -135,14 +136,13 @@ void add_daily(Dataset& ds, const Run& R) {
     for (size_t l = 0; l < NL; ++l) {
       double ftot = 0;
       for (size_t s2 = 0; s2 < NS; ++s2) {
-        const int i = static_cast<int>(l * NS + s2);
-        const double a = (Y(d + 1, L.leg_in + i) - Y(d, L.leg_in + i)) / kT;
+        const double a = Run::tonnes(run.entered, d, d + 1, l, s2);
         fbs.data.push_back(a);
-        del.data.push_back((Y(d + 1, L.leg_out + i) - Y(d, L.leg_out + i)) / kT);
-        tr.data.push_back(Y(d + 1, L.transit + i) / kT);
+        del.data.push_back(Run::tonnes(run.left, d, d + 1, l, s2));
+        tr.data.push_back(Run::at(run.in_transit, d + 1, l, s2) / kT);
         ftot += a;
       }
-      const double c = (Y(d + 1, L.cap_cum + static_cast<int>(l)) - Y(d, L.cap_cum + static_cast<int>(l))) / kT;
+      const double c = Run::tonnes(run.capacity, d, d + 1, l);
       flow.data.push_back(ftot);
       cap.data.push_back(c);
       util.data.push_back(c > 0 ? ftot / c : kNaN);
@@ -151,22 +151,18 @@ void add_daily(Dataset& ds, const Run& R) {
       const auto& nd = sc.nodes[n];
       double v = nd.has_storage() ? nd.heel : kNaN;
       for (size_t s2 = 0; s2 < NS; ++s2) {
-        const double I = Y(d + 1, L.stock + static_cast<int>(n * NS + s2));
+        const double I = Run::at(run.stock, d + 1, n, s2);
         invs.data.push_back(nd.has_storage() ? I / kT : 0.0);
         if (nd.has_storage()) v += I / rho[s2];
       }
       inv.data.push_back(v);
     }
     for (size_t s2 = 0; s2 < NS; ++s2) {
-      const int si = static_cast<int>(s2);
-      sup.data.push_back((Y(d + 1, L.supply + si) - Y(d, L.supply + si)) / kT);
-      shut.data.push_back((Y(d + 1, L.shut_in + si) - Y(d, L.shut_in + si)) / kT);
+      sup.data.push_back(Run::tonnes(run.supplied, d, d + 1, s2));
+      shut.data.push_back(Run::tonnes(run.shut_in, d, d + 1, s2));
       double sk = 0;
       for (size_t l = 0; l < NL; ++l)
-        if (sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink) {
-          const int i = L.leg_out + static_cast<int>(l * NS + s2);
-          sk += (Y(d + 1, i) - Y(d, i)) / kT;
-        }
+        if (sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink) sk += Run::tonnes(run.left, d, d + 1, l, s2);
       sink.data.push_back(sk);
       lim.idata.push_back(run.limit_day[d * NS + s2]);
     }
@@ -177,8 +173,7 @@ void add_daily(Dataset& ds, const Run& R) {
 
 /// Initial stocks and transit, per-shipper and per-grade constants, and the network topology.
 void add_constants(Dataset& ds, const Run& R) {
-  const auto& L = R.L;
-  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
+  const auto& run = R.run;
   const auto& sc = R.sc;
   const size_t NS = R.NS, NL = R.NL, NN = R.NN;
   const auto& grade = ds.label_axes[3];
@@ -186,9 +181,9 @@ void add_constants(Dataset& ds, const Run& R) {
   Variable inv0 = var("initial_inventory_by_shipper", {"node", "shipper"}, "t", "working stock at the start of the run");
   Variable tr0 = var("initial_in_transit", {"leg", "shipper"}, "t", "crude inside each leg at the start of the run");
   for (size_t n = 0; n < NN; ++n)
-    for (size_t s2 = 0; s2 < NS; ++s2) inv0.data.push_back(sc.nodes[n].has_storage() ? Y(0, L.stock + static_cast<int>(n * NS + s2)) / kT : 0.0);
+    for (size_t s2 = 0; s2 < NS; ++s2) inv0.data.push_back(sc.nodes[n].has_storage() ? Run::at(run.stock, 0, n, s2) / kT : 0.0);
   for (size_t l = 0; l < NL; ++l)
-    for (size_t s2 = 0; s2 < NS; ++s2) tr0.data.push_back(Y(0, L.transit + static_cast<int>(l * NS + s2)) / kT);
+    for (size_t s2 = 0; s2 < NS; ++s2) tr0.data.push_back(Run::at(run.in_transit, 0, l, s2) / kT);
   Variable kz = var("kazakh", {"shipper"}, "1", "1 if the shipper's crude is counted as Kazakh");
   kz.is_int = true;
   kz.attrs.push_back(Attr{"flag_values", std::vector<int32_t>{0, 1}});
@@ -240,8 +235,7 @@ void add_constants(Dataset& ds, const Run& R) {
 
 /// Annual totals (t) from the cumulative states at year boundaries, and the whole-run conservation residual.
 void add_annual(Dataset& ds, const Run& R) {
-  const auto& L = R.L;
-  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
+  const auto& run = R.run;
   const auto& sc = R.sc;
   const auto& yrs = R.yrs;
   const size_t NS = R.NS, NL = R.NL;
@@ -253,19 +247,18 @@ void add_annual(Dataset& ds, const Run& R) {
   for (Variable* v : {&asup, &asink, &ashut, &aflow, &adel}) v->attrs.push_back(s("cell_methods", "year: sum"));
   for (size_t k = 0; k < yrs.year.size(); ++k) {
     const size_t a = static_cast<size_t>(yrs.first_day[k]), b = static_cast<size_t>(yrs.end_day[k]);
-    auto dlt = [&](int idx) { return (Y(b, idx) - Y(a, idx)) / kT; };
     for (size_t s2 = 0; s2 < NS; ++s2) {
-      asup.data.push_back(dlt(L.supply + static_cast<int>(s2)));
-      ashut.data.push_back(dlt(L.shut_in + static_cast<int>(s2)));
+      asup.data.push_back(Run::tonnes(run.supplied, a, b, s2));
+      ashut.data.push_back(Run::tonnes(run.shut_in, a, b, s2));
       double sk = 0;
       for (size_t l = 0; l < NL; ++l)
-        if (sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink) sk += dlt(L.leg_out + static_cast<int>(l * NS + s2));
+        if (sc.nodes[static_cast<size_t>(sc.legs[l].to)].kind == model::NodeKind::Sink) sk += Run::tonnes(run.left, a, b, l, s2);
       asink.data.push_back(sk);
     }
     for (size_t l = 0; l < NL; ++l)
       for (size_t s2 = 0; s2 < NS; ++s2) {
-        aflow.data.push_back(dlt(L.leg_in + static_cast<int>(l * NS + s2)));
-        adel.data.push_back(dlt(L.leg_out + static_cast<int>(l * NS + s2)));
+        aflow.data.push_back(Run::tonnes(run.entered, a, b, l, s2));
+        adel.data.push_back(Run::tonnes(run.left, a, b, l, s2));
       }
   }
   Variable res = var("conservation_residual", {"shipper"}, "1",
@@ -277,8 +270,7 @@ void add_annual(Dataset& ds, const Run& R) {
 /// Blend in every pipeline with linefill, at the end of each day (DESIGN §3: volume-additive density,
 /// mass-weighted sulphur, Refutas viscosity blending at 20 degC).
 void add_linefill_blend(Dataset& ds, const Run& R) {
-  const auto& L = R.L;
-  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
+  const auto& run = R.run;
   const auto& sc = R.sc;
   const size_t ND = R.ND, NS = R.NS, NL = R.NL;
   const auto& rho = R.rho;
@@ -288,12 +280,7 @@ void add_linefill_blend(Dataset& ds, const Run& R) {
   Variable bv = var("linefill_viscosity", {"time", "leg"}, "m2 s-1", "kinematic viscosity at 20 degC of the crude in the line (NaN: a grade without viscosity)");
   for (Variable* v : {&bd, &bs, &bv}) v->attrs.push_back(s("cell_methods", end_day));
   std::vector<model::hydraulics::Fluid> gfl;
-  for (const auto& g : sc.grades) {
-    model::hydraulics::Fluid f;
-    f.rho15 = g.density;
-    f.t1 = g.visc_t1, f.nu1 = g.visc_nu1, f.t2 = g.visc_t2, f.nu2 = g.visc_nu2;
-    gfl.push_back(f);
-  }
+  for (const auto& g : sc.grades) gfl.push_back(model::fluid_of(g));
   for (size_t d = 0; d < ND; ++d)
     for (size_t l = 0; l < NL; ++l) {
       if (!(sc.legs[l].linefill > 0)) {
@@ -302,34 +289,22 @@ void add_linefill_blend(Dataset& ds, const Run& R) {
       }
       std::vector<double> gvol(sc.grades.size(), 0.0), gmass(sc.grades.size(), 0.0);
       for (size_t s2 = 0; s2 < NS; ++s2) {
-        const double m = std::max(0.0, Y(d + 1, L.transit + static_cast<int>(l * NS + s2)));
+        const double m = std::max(0.0, Run::at(run.in_transit, d + 1, l, s2));
         const size_t g = static_cast<size_t>(sc.shippers[s2].grade);
         gmass[g] += m;
         gvol[g] += m / rho[s2];
       }
       double V = 0, M = 0, S = 0;
       bool visc = true;
-      std::vector<model::hydraulics::Fluid> parts;
-      std::vector<double> fr;
       for (size_t g = 0; g < gvol.size(); ++g) {
         V += gvol[g];
         M += gmass[g];
         S += gmass[g] * sc.grades[g].sulphur;
-        if (gvol[g] > 0) {
-          visc &= sc.grades[g].visc_nu1 > 0 && sc.grades[g].visc_nu2 > 0;
-          parts.push_back(gfl[g]);
-          fr.push_back(gvol[g]);
-        }
+        if (gvol[g] > 0) visc &= sc.grades[g].has_viscosity();
       }
       bd.data.push_back(V > 0 ? M / V : kNaN);
       bs.data.push_back(M > 0 ? S / M : kNaN);
-      if (visc && V > 0) {
-        for (double& x : fr) x /= V;
-        const auto b = parts.size() == 1 ? parts[0] : model::hydraulics::blend(parts, fr);
-        bv.data.push_back(b.viscosity(293.15));
-      } else {
-        bv.data.push_back(kNaN);
-      }
+      bv.data.push_back(visc && V > 0 ? model::mix_by_volume(gfl, gvol).viscosity(293.15) : kNaN);
     }
 
   for (Variable* v : {&bd, &bs, &bv}) ds.variables.push_back(std::move(*v));
@@ -338,8 +313,6 @@ void add_linefill_blend(Dataset& ds, const Run& R) {
 /// Blend at storage nodes (end of day) and of the crude entering each leg (daily means), and the quality
 /// allowance of each shipper at mid-day.
 void add_quality(Dataset& ds, const Run& R) {
-  const auto& L = R.L;
-  auto Y = [&](size_t day, int idx) { return R.Y(day, idx); };
   const auto& sc = R.sc;
   const auto& run = R.run;
   const size_t ND = R.ND, NS = R.NS, NL = R.NL, NN = R.NN;
@@ -354,7 +327,7 @@ void add_quality(Dataset& ds, const Run& R) {
       model::Blend b;
       if (sc.nodes[n].has_storage())
         for (size_t s2 = 0; s2 < NS; ++s2)
-          b.add(std::max(0.0, Y(d + 1, L.stock + static_cast<int>(n * NS + s2))), rho[s2],
+          b.add(std::max(0.0, Run::at(run.stock, d + 1, n, s2)), rho[s2],
                 sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur);
       // Less than 1 kg is integration round-off of an empty stock (its sign and blend are noise).
       nd_d.data.push_back(b.mass > 1.0 ? b.density() : kNaN);
@@ -374,8 +347,7 @@ void add_quality(Dataset& ds, const Run& R) {
     for (size_t l = 0; l < NL; ++l) {
       model::Blend b;
       for (size_t s2 = 0; s2 < NS; ++s2) {
-        const int i = L.leg_in + static_cast<int>(l * NS + s2);
-        b.add(Y(d + 1, i) - Y(d, i), rho[s2], sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur);
+        b.add(run.entered.change(static_cast<int>(d), static_cast<int>(d + 1), static_cast<int>(l), static_cast<int>(s2)), rho[s2], sc.grades[static_cast<size_t>(sc.shippers[s2].grade)].sulphur);
         qa.data.push_back(run.quality_allowance_day[(d * NL + l) * NS + s2] * model::kDay / kT);
       }
       in_s.data.push_back(b.mass > 0 ? b.sulphur_fraction() : kNaN);

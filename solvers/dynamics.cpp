@@ -17,6 +17,21 @@ using model::Allocator;
 using model::LegKind;
 using model::Scenario;
 
+/// Index layout of the CVODE state vector (all kg). Private to the integrator: the result is handed out as
+/// named series (RunResult), never as this vector.
+struct StateLayout {
+  int ns = 0, nn = 0, nl = 0, nr = 0;
+  int stock = 0;       ///< [node * ns + s] working stock at storage nodes
+  int transit = 0;     ///< [leg * ns + s] crude inside delayed legs (tankers, plug-flow pipelines)
+  int leg_in = 0;      ///< [leg * ns + s] cumulative mass entering each leg
+  int leg_out = 0;     ///< [leg * ns + s] cumulative mass leaving each leg
+  int supply = 0;      ///< [s] cumulative supply
+  int shut_in = 0;     ///< [s] cumulative shut-in
+  int route = 0;       ///< [route variable] cumulative entry into each route (ceilings)
+  int cap_cum = 0;     ///< [leg] cumulative capacity (kg) -> daily mean capacity
+  int size = 0;
+};
+
 constexpr double kThetaMass = 1000.0;  ///< kg: stock above which an empty shipper counts as stocked again
 constexpr double kWindowGuard = 1e-3;  ///< s: inputs are evaluated at least this far inside the current window
 
@@ -442,11 +457,18 @@ struct Run {
     const size_t NS = static_cast<size_t>(L.ns);
     e.t0 = sc.start;
     tend = sc.end - sc.start;
-    out.layout = L;
     out.start = sc.start;
     out.ndays = static_cast<int>(std::llround(tend / model::kDay));
     out.constraint_labels = e.alloc.constraint_labels();
-    out.y_day.assign(static_cast<size_t>(out.ndays + 1) * static_cast<size_t>(L.size), 0.0);
+    const int D = out.ndays;
+    out.stock = BoundarySeries(D, L.nn, L.ns);
+    out.in_transit = BoundarySeries(D, L.nl, L.ns);
+    out.entered = BoundarySeries(D, L.nl, L.ns);
+    out.left = BoundarySeries(D, L.nl, L.ns);
+    out.supplied = BoundarySeries(D, L.ns);
+    out.shut_in = BoundarySeries(D, L.ns);
+    out.route_entered = BoundarySeries(D, L.nr);
+    out.capacity = BoundarySeries(D, L.nl);
     out.limit_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
     out.shut_in_reason_day.assign(static_cast<size_t>(out.ndays) * NS, 0);
     out.route_limit_day.assign(static_cast<size_t>(out.ndays) * static_cast<size_t>(L.nr), 0);
@@ -619,7 +641,7 @@ struct Run {
     settle(0.0, N_VGetArrayPointer(y.get()));
     set_root_dirs();
     e.record(0.0, N_VGetArrayPointer(y.get()));
-    std::copy(y0.begin(), y0.end(), out.y_day.begin());
+    record_boundary(0, y0.data());
     next_day = 1;
     next_mid = 0;
     check(CVodeSetStopTime(mem.get(), stop_time(next_stop())), "CVodeSetStopTime");
@@ -661,11 +683,9 @@ struct Run {
 
   /// Daily samples inside the step just taken (CVODE's dense output).
   void sample_day_boundaries(double tret) {
-    const StateLayout& L = e.L;
     while (next_day <= out.ndays && next_day * model::kDay <= tret * (1 + 1e-15)) {
       if (const int f = CVodeGetDky(mem.get(), std::min(next_day * model::kDay, tret), 0, ytmp.get()); f < 0) fail(f, "CVodeGetDky");
-      const double* yt = N_VGetArrayPointer(ytmp.get());
-      std::copy(yt, yt + L.size, out.y_day.begin() + static_cast<long>(next_day) * L.size);
+      record_boundary(next_day, N_VGetArrayPointer(ytmp.get()));
       ++next_day;
     }
   }
@@ -832,12 +852,25 @@ struct Run {
 
   /// The final day boundary (when it coincides with the end) and the last progress report.
   void finish() {
-    const StateLayout& L = e.L;
-    if (next_day <= out.ndays) {  // the final boundary coincides with the end
-      const double* yv = N_VGetArrayPointer(y.get());
-      std::copy(yv, yv + L.size, out.y_day.begin() + static_cast<long>(out.ndays) * L.size);
-    }
+    if (next_day <= out.ndays) record_boundary(out.ndays, N_VGetArrayPointer(y.get()));  // the final boundary is the end
     if (progress) progress(1.0);
+  }
+
+  /// The state at day boundary `day` into the result's named series.
+  void record_boundary(int day, const double* y) {
+    const StateLayout& L = e.L;
+    for (int s = 0; s < L.ns; ++s) {
+      for (int n = 0; n < L.nn; ++n) out.stock.at(day, n, s) = y[L.stock + n * L.ns + s];
+      for (int l = 0; l < L.nl; ++l) {
+        out.in_transit.at(day, l, s) = y[L.transit + l * L.ns + s];
+        out.entered.at(day, l, s) = y[L.leg_in + l * L.ns + s];
+        out.left.at(day, l, s) = y[L.leg_out + l * L.ns + s];
+      }
+      out.supplied.at(day, s) = y[L.supply + s];
+      out.shut_in.at(day, s) = y[L.shut_in + s];
+    }
+    for (int r = 0; r < L.nr; ++r) out.route_entered.at(day, r) = y[L.route + r];
+    for (int l = 0; l < L.nl; ++l) out.capacity.at(day, l) = y[L.cap_cum + l];
   }
 
   /// Conservation: supply = sink deliveries + shut-in + change of stock + change in transit, per shipper
@@ -845,20 +878,20 @@ struct Run {
   void check_conservation() {
     const StateLayout& L = e.L;
     const size_t NS = static_cast<size_t>(L.ns);
-    const double* yf = &out.y_day[static_cast<size_t>(out.ndays) * static_cast<size_t>(L.size)];
+    const int N = out.ndays;
     out.residual.assign(NS, 0.0);
     double tot_sup = 0, tot_res = 0;
     for (size_t s = 0; s < NS; ++s) {
       const int si = static_cast<int>(s);
-      double sup = yf[L.supply + si], bal = sup - yf[L.shut_in + si];
+      double sup = out.supplied.at(N, si), bal = sup - out.shut_in.at(N, si);
       for (int l = 0; l < L.nl; ++l) {
         if (sc.nodes[static_cast<size_t>(sc.legs[static_cast<size_t>(l)].to)].kind == model::NodeKind::Sink)
-          bal -= yf[L.leg_out + l * L.ns + si];
-        bal -= yf[L.transit + l * L.ns + si] - y0[static_cast<size_t>(L.transit + l * L.ns + si)];
+          bal -= out.left.at(N, l, si);
+        bal -= out.in_transit.at(N, l, si) - y0[static_cast<size_t>(L.transit + l * L.ns + si)];
       }
       double init = 0;  // stock and transit held at the start also count as the shipper's crude
       for (int n : e.storage_nodes) {
-        bal -= yf[L.stock + n * L.ns + si] - y0[static_cast<size_t>(L.stock + n * L.ns + si)];
+        bal -= out.stock.at(N, n, si) - y0[static_cast<size_t>(L.stock + n * L.ns + si)];
         init += y0[static_cast<size_t>(L.stock + n * L.ns + si)];
       }
       for (int l = 0; l < L.nl; ++l) init += y0[static_cast<size_t>(L.transit + l * L.ns + si)];
@@ -881,16 +914,18 @@ namespace {
 /// Drop the first `days` days of a run (the spin-up): outputs start after them.
 void drop_leading_days(RunResult& r, int days) {
   if (days <= 0) return;
-  const size_t D = static_cast<size_t>(days), NZ = static_cast<size_t>(r.layout.size);
+  const size_t D = static_cast<size_t>(days);
   auto trim = [&](auto& v, size_t per_day) {
     v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(v.size(), D * per_day)));
   };
-  trim(r.y_day, NZ);
-  trim(r.limit_day, static_cast<size_t>(r.layout.ns));
-  trim(r.route_limit_day, static_cast<size_t>(r.layout.nr));
-  trim(r.shut_in_reason_day, static_cast<size_t>(r.layout.ns));
-  trim(r.leg_state_day, static_cast<size_t>(r.layout.nl));
-  trim(r.quality_allowance_day, static_cast<size_t>(r.layout.nl) * static_cast<size_t>(r.layout.ns));
+  for (BoundarySeries* b : {&r.stock, &r.in_transit, &r.entered, &r.left, &r.supplied, &r.shut_in, &r.route_entered, &r.capacity})
+    b->drop_leading_days(days);
+  const size_t ns = static_cast<size_t>(r.supplied.size1()), nl = static_cast<size_t>(r.capacity.size1());
+  trim(r.limit_day, ns);
+  trim(r.route_limit_day, static_cast<size_t>(r.route_entered.size1()));
+  trim(r.shut_in_reason_day, ns);
+  trim(r.leg_state_day, nl);
+  trim(r.quality_allowance_day, nl * ns);
   trim(r.station_suction, r.station_labels.size());
   trim(r.station_discharge, r.station_labels.size());
   trim(r.station_power, r.station_labels.size());

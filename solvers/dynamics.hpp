@@ -4,6 +4,8 @@
 // known discontinuities (series breakpoints, outage start/end, month and year boundaries, delayed
 // tanker arrivals of a jump) are integrator stop times. The allocation (model/allocation.hpp) gives
 // the rates. Outputs are sampled at every day boundary from CVODE's dense output.
+#include <algorithm>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -13,18 +15,32 @@
 
 namespace caspflow::solvers {
 
-/// Index layout of the state vector (all kg except `cap_cum`, also kg).
-struct StateLayout {
-  int ns = 0, nn = 0, nl = 0, nr = 0;
-  int stock = 0;       ///< [node * ns + s] working stock at storage nodes
-  int transit = 0;     ///< [leg * ns + s] crude inside delayed legs (tankers, plug-flow pipelines)
-  int leg_in = 0;      ///< [leg * ns + s] cumulative mass entering each leg
-  int leg_out = 0;     ///< [leg * ns + s] cumulative mass leaving each leg
-  int supply = 0;      ///< [s] cumulative supply
-  int shut_in = 0;     ///< [s] cumulative shut-in
-  int route = 0;       ///< [route variable] cumulative entry into each route (ceilings)
-  int cap_cum = 0;     ///< [leg] cumulative capacity (kg) -> daily mean capacity
-  int size = 0;
+/// A quantity at the ndays + 1 day boundaries of a run (day 0: 00:00 of the first day; day ndays: the end
+/// of the last), over one or two axes (e.g. leg x shipper), stored day-major. For a cumulative quantity
+/// `change(d, d + 1, i, j)` is the amount over day d, and `change(a, b, i, j)` over days [a, b).
+class BoundarySeries {
+ public:
+  BoundarySeries() = default;
+  BoundarySeries(int ndays, int n1, int n2 = 1)
+      : n1_(n1), n2_(n2), values_(static_cast<size_t>(ndays + 1) * static_cast<size_t>(n1) * static_cast<size_t>(n2), 0.0) {}
+  [[nodiscard]] double at(int day, int i, int j = 0) const { return values_[index(day, i, j)]; }
+  [[nodiscard]] double change(int from_day, int to_day, int i, int j = 0) const { return at(to_day, i, j) - at(from_day, i, j); }
+  [[nodiscard]] double& at(int day, int i, int j = 0) { return values_[index(day, i, j)]; }
+  [[nodiscard]] int size1() const { return n1_; }
+  [[nodiscard]] int size2() const { return n2_; }
+  [[nodiscard]] const std::vector<double>& values() const { return values_; }
+  /// Forget the first `days` boundaries (a spin-up): boundary `days` becomes boundary 0.
+  void drop_leading_days(int days) {
+    const size_t n = std::min(values_.size(), static_cast<size_t>(days) * static_cast<size_t>(n1_) * static_cast<size_t>(n2_));
+    values_.erase(values_.begin(), values_.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+
+ private:
+  [[nodiscard]] size_t index(int day, int i, int j) const {
+    return (static_cast<size_t>(day) * static_cast<size_t>(n1_) + static_cast<size_t>(i)) * static_cast<size_t>(n2_) + static_cast<size_t>(j);
+  }
+  int n1_ = 0, n2_ = 1;
+  std::vector<double> values_;
 };
 
 struct RunStats {
@@ -38,10 +54,19 @@ struct LoggedEvent {
 };
 
 struct RunResult {
-  StateLayout layout;
   double start = 0;                     ///< s since epoch (00:00 of the first day)
   int ndays = 0;
-  std::vector<double> y_day;            ///< (ndays+1) x layout.size: state at each day boundary
+  // The mass ledger at every day boundary, kg. Stocks and transit are states; the rest are cumulative since
+  // the start of the result (day 0), so a day's or a year's amount is a difference of two boundaries.
+  BoundarySeries stock;                 ///< (node, shipper) working stock at storage nodes (0 elsewhere)
+  BoundarySeries in_transit;            ///< (leg, shipper) crude inside delayed legs (tankers, plug-flow pipelines)
+  BoundarySeries entered;               ///< (leg, shipper) cumulative mass entering each leg
+  BoundarySeries left;                  ///< (leg, shipper) cumulative mass leaving each leg at its downstream end
+  BoundarySeries supplied;              ///< (shipper) cumulative supply offered at the origin
+  BoundarySeries shut_in;               ///< (shipper) cumulative shut-in
+  BoundarySeries route_entered;         ///< (route) cumulative entry into each route (shipper by shipper, in preference order)
+  BoundarySeries capacity;              ///< (leg) cumulative capacity, kg: over a day / 86400 s, the daily mean capacity
+  // Label indices and diagnostics at mid-day of each of the ndays days.
   std::vector<int> limit_day;           ///< ndays x ns: Allocator label index at mid-day
   std::vector<int> route_limit_day;     ///< ndays x route variables: label index of what limits each route at mid-day
   std::vector<int> shut_in_reason_day;  ///< ndays x ns: label index of why crude is shut in at mid-day ("none")

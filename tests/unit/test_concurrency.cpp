@@ -21,7 +21,9 @@ std::string difference(const RunResult& a, const RunResult& b) {
     return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0);
   };
   if (a.ndays != b.ndays) return "ndays";
-  if (!same_doubles(a.y_day, b.y_day)) return "y_day";
+  for (auto m : {&RunResult::stock, &RunResult::in_transit, &RunResult::entered, &RunResult::left, &RunResult::supplied,
+                 &RunResult::shut_in, &RunResult::route_entered, &RunResult::capacity})
+    if (!same_doubles((a.*m).values(), (b.*m).values())) return "a boundary series";
   if (a.limit_day != b.limit_day) return "limit_day";
   if (a.route_limit_day != b.route_limit_day) return "route_limit_day";
   if (a.shut_in_reason_day != b.shut_in_reason_day) return "shut_in_reason_day";

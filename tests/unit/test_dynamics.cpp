@@ -17,35 +17,29 @@ using namespace caspflow::model;
 using caspflow::test::Builder;
 
 namespace {
-double at_day(const solvers::RunResult& r, int day, int idx) {
-  return r.y_day[static_cast<size_t>(day) * static_cast<size_t>(r.layout.size) + static_cast<size_t>(idx)];
-}
 double event_time(const solvers::RunResult& r, const std::string& what, double start) {
   for (const auto& e : r.events)
     if (e.what == what) return e.t - start;
   return -1;
 }
-int idx(const solvers::RunResult& r, int base, int i, int s) { return base + i * r.layout.ns + s; }
 
 /// Mass balance recomputed here from the daily states, independently of the engine's own check (which throws
 /// above 1e-9): over the run, per shipper, supply = shut-in + delivered into sinks + change of stock + change
 /// in transit; returned relative to total supply plus the initial stock and transit.
 double balance(const solvers::RunResult& r, const Scenario& sc) {
-  const auto& L = r.layout;
   const int n = r.ndays;
   double worst = 0, scale = 0;
-  for (int s = 0; s < L.ns; ++s) {
-    double lhs = at_day(r, n, L.supply + s) - at_day(r, 0, L.supply + s), rhs = at_day(r, n, L.shut_in + s) - at_day(r, 0, L.shut_in + s);
+  for (int s = 0; s < static_cast<int>(sc.shippers.size()); ++s) {
+    double lhs = r.supplied.change(0, n, s), rhs = r.shut_in.change(0, n, s);
     scale += lhs;
-    for (int l = 0; l < L.nl; ++l) {
-      if (sc.nodes[static_cast<size_t>(sc.legs[static_cast<size_t>(l)].to)].kind == NodeKind::Sink)
-        rhs += at_day(r, n, idx(r, L.leg_out, l, s)) - at_day(r, 0, idx(r, L.leg_out, l, s));
-      rhs += at_day(r, n, idx(r, L.transit, l, s)) - at_day(r, 0, idx(r, L.transit, l, s));
-      scale += at_day(r, 0, idx(r, L.transit, l, s));
+    for (int l = 0; l < static_cast<int>(sc.legs.size()); ++l) {
+      if (sc.nodes[static_cast<size_t>(sc.legs[static_cast<size_t>(l)].to)].kind == NodeKind::Sink) rhs += r.left.change(0, n, l, s);
+      rhs += r.in_transit.change(0, n, l, s);
+      scale += r.in_transit.at(0, l, s);
     }
-    for (int k = 0; k < L.nn; ++k) {
-      rhs += at_day(r, n, idx(r, L.stock, k, s)) - at_day(r, 0, idx(r, L.stock, k, s));
-      scale += at_day(r, 0, idx(r, L.stock, k, s));
+    for (int k = 0; k < static_cast<int>(sc.nodes.size()); ++k) {
+      rhs += r.stock.change(0, n, k, s);
+      scale += r.stock.at(0, k, s);
     }
     worst = std::max(worst, std::abs(lhs - rhs));
   }
@@ -63,9 +57,9 @@ TEST_CASE("tank fills at room/(in - out), then the inflow is held to the outflow
   const double tf = 8640.0 * 1000.0 / 6.0;  // 1.44e6 s: room (kg) / net inflow (kg/s)
   CHECK(event_time(r, "full:T", b.sc.start) == doctest::Approx(tf).epsilon(1e-9));
   const double T_end = 30 * kDay;
-  CHECK(at_day(r, 30, idx(r, r.layout.stock, T, S)) == doctest::Approx(8.64e6).epsilon(1e-8));
-  CHECK(at_day(r, 30, r.layout.shut_in + S) == doctest::Approx(6.0 * (T_end - tf)).epsilon(1e-8));
-  CHECK(at_day(r, 30, idx(r, r.layout.leg_out, lout, S)) == doctest::Approx(4.0 * T_end).epsilon(1e-9));
+  CHECK(r.stock.at(30, T, S) == doctest::Approx(8.64e6).epsilon(1e-8));
+  CHECK(r.shut_in.at(30, S) == doctest::Approx(6.0 * (T_end - tf)).epsilon(1e-8));
+  CHECK(r.left.at(30, lout, S) == doctest::Approx(4.0 * T_end).epsilon(1e-9));
   CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
 
@@ -80,8 +74,8 @@ TEST_CASE("tank empties at stock/(out - in), then passes on only what arrives") 
   const double te = 5e6 / 4.0;  // 1.25e6 s
   CHECK(event_time(r, "empty:T/S", b.sc.start) == doctest::Approx(te).epsilon(1e-9));
   const double T_end = 30 * kDay;
-  CHECK(at_day(r, 30, idx(r, r.layout.leg_out, lout, S)) == doctest::Approx(5.0 * te + 1.0 * (T_end - te)).epsilon(1e-8));
-  CHECK(std::abs(at_day(r, 30, idx(r, r.layout.stock, T, S))) <= 1e-3 * 5e6 * 1e-6);
+  CHECK(r.left.at(30, lout, S) == doctest::Approx(5.0 * te + 1.0 * (T_end - te)).epsilon(1e-8));
+  CHECK(std::abs(r.stock.at(30, T, S)) <= 1e-3 * 5e6 * 1e-6);
   CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
 
@@ -97,9 +91,9 @@ TEST_CASE("terminal full -> diversion to the second route, and shut-in of what n
   const double tf = 6048.0 * 1000.0 / 7.0;  // 8.64e5 s = 10 d: everything goes to the terminal until it is full
   CHECK(event_time(r, "full:T", b.sc.start) == doctest::Approx(tf).epsilon(1e-9));
   const double T_end = 40 * kDay;
-  CHECK(at_day(r, 40, idx(r, r.layout.leg_in, alt, S)) == doctest::Approx(2.0 * (T_end - tf)).epsilon(1e-8));
-  CHECK(at_day(r, 40, r.layout.shut_in + S) == doctest::Approx(5.0 * (T_end - tf)).epsilon(1e-8));
-  CHECK(at_day(r, 9, r.layout.shut_in + S) == doctest::Approx(0.0));
+  CHECK(r.entered.at(40, alt, S) == doctest::Approx(2.0 * (T_end - tf)).epsilon(1e-8));
+  CHECK(r.shut_in.at(40, S) == doctest::Approx(5.0 * (T_end - tf)).epsilon(1e-8));
+  CHECK(r.shut_in.at(9, S) == doctest::Approx(0.0));
   CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
 
@@ -113,10 +107,10 @@ TEST_CASE("annual ceiling reached mid-year stops the route until 1 January") {
   b.route(S, "west", {leg}).annual_ceiling = Series::constant(C);
   const auto r = solvers::simulate(b.sc);
   CHECK(event_time(r, "ceiling:S/west", b.sc.start) == doctest::Approx(182.5 * kDay).epsilon(1e-9));
-  CHECK(at_day(r, 365, idx(r, r.layout.leg_in, leg, S)) == doctest::Approx(C).epsilon(1e-9));
-  CHECK(at_day(r, 365, r.layout.shut_in + S) == doctest::Approx(C).epsilon(1e-9));  // 2C supplied, C moved
+  CHECK(r.entered.at(365, leg, S) == doctest::Approx(C).epsilon(1e-9));
+  CHECK(r.shut_in.at(365, S) == doctest::Approx(C).epsilon(1e-9));  // 2C supplied, C moved
   // January 2026: the route is open again.
-  CHECK(at_day(r, 396, idx(r, r.layout.leg_in, leg, S)) - C == doctest::Approx(q * 31 * kDay).epsilon(1e-9));
+  CHECK(r.entered.at(396, leg, S) - C == doctest::Approx(q * 31 * kDay).epsilon(1e-9));
 }
 
 TEST_CASE("tanker cargo arrives one transit time after loading") {
@@ -142,9 +136,9 @@ TEST_CASE("tanker cargo arrives one transit time after loading") {
   const double q = 1.4e9 / (365.25 * kDay);
   for (int d : {1, 2, 3, 10, 20}) {
     const double expect = q * std::max(0.0, d * kDay - tau);  // cumulative discharged at day d
-    CHECK(at_day(r, d, idx(r, r.layout.leg_out, lt, S)) == doctest::Approx(expect).epsilon(1e-7).scale(1e3));
+    CHECK(r.left.at(d, lt, S) == doctest::Approx(expect).epsilon(1e-7).scale(1e3));
   }
-  CHECK(at_day(r, 20, idx(r, r.layout.transit, lt, S)) == doctest::Approx(q * tau).epsilon(1e-7));  // cargo afloat
+  CHECK(r.in_transit.at(20, lt, S) == doctest::Approx(q * tau).epsilon(1e-7));  // cargo afloat
   CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
 
@@ -170,8 +164,8 @@ TEST_CASE("plug flow: a new batch reaches the pipeline outlet after linefill / f
   const double tb = 1.0e6 / 1.0;  // 1e6 s = 11.57 d
   for (int d : {5, 11, 12, 20, 30}) {
     const double t = d * kDay;
-    CHECK(at_day(r, d, idx(r, r.layout.leg_out, 0, K)) == doctest::Approx(800.0 * std::max(0.0, t - tb)).epsilon(1e-7).scale(1e3));
-    CHECK(at_day(r, d, idx(r, r.layout.leg_out, 0, A)) == doctest::Approx(840.0 * std::min(t, tb)).epsilon(1e-7).scale(1e3));
+    CHECK(r.left.at(d, 0, K) == doctest::Approx(800.0 * std::max(0.0, t - tb)).epsilon(1e-7).scale(1e3));
+    CHECK(r.left.at(d, 0, A) == doctest::Approx(840.0 * std::min(t, tb)).epsilon(1e-7).scale(1e3));
   }
   CHECK(balance(r, b.sc) <= 1e-9);  // recomputed from the states (the engine's own check throws above 1e-9)
 }
@@ -189,16 +183,16 @@ TEST_CASE("segregated tank full: the grade is shut in at its origin, the other g
   const auto r = solvers::simulate(b.sc);
   // K fills its 8640 m3 tank at 12 - 2 = 10 kg/s (1000 kg/m3): full at 864000 s = day 10, the end of this run.
   const double tf = 8640.0 * 1000.0 / (12.0 - 2.0);
-  CHECK(at_day(r, 10, idx(r, r.layout.stock, T, K)) == doctest::Approx(8640.0 * 1000.0).epsilon(1e-9));
+  CHECK(r.stock.at(10, T, K) == doctest::Approx(8640.0 * 1000.0).epsilon(1e-9));
   // Over 20 days: after day 10 K is held to its 2 kg/s outflow and the rest is shut in; A never notices.
   Builder b2 = b;
   b2.sc.end = b2.sc.start + 20 * kDay;
   const auto r2 = solvers::simulate(b2.sc);
   CHECK(event_time(r2, "full:T/kz", b2.sc.start) == doctest::Approx(tf).epsilon(1e-9));
   CHECK(event_time(r2, "full:T", b2.sc.start) < 0);  // the common space never fills
-  CHECK(at_day(r2, 20, r2.layout.shut_in + K) == doctest::Approx(10.0 * (20 * kDay - tf)).epsilon(1e-8));
-  CHECK(at_day(r2, 20, r2.layout.shut_in + A) == doctest::Approx(0.0));
-  CHECK(at_day(r2, 20, idx(r2, r2.layout.leg_out, lout, A)) == doctest::Approx(10.0 * 20 * kDay).epsilon(1e-9));
+  CHECK(r2.shut_in.at(20, K) == doctest::Approx(10.0 * (20 * kDay - tf)).epsilon(1e-8));
+  CHECK(r2.shut_in.at(20, A) == doctest::Approx(0.0));
+  CHECK(r2.left.at(20, lout, A) == doctest::Approx(10.0 * 20 * kDay).epsilon(1e-9));
   CHECK(balance(r2, b2.sc) <= 1e-9);
 }
 
@@ -208,7 +202,8 @@ TEST_CASE("segregated tank full: the grade is shut in at its origin, the other g
 
 namespace {
 // Daily mean of a cumulative state over day d (kg/s).
-double daily(const solvers::RunResult& r, int d, int index) { return (at_day(r, d + 1, index) - at_day(r, d, index)) / kDay; }
+/// Daily mean rate (kg/s) of a cumulative series over day d.
+double daily(const solvers::BoundarySeries& c, int d, int i, int j = 0) { return c.change(d, d + 1, i, j) / kDay; }
 }  // namespace
 
 TEST_CASE("issue 7 #1: a tanked origin stores its excess whatever the order of the nodes in the file") {
@@ -232,10 +227,10 @@ TEST_CASE("issue 7 #1: a tanked origin stores its excess whatever the order of t
     b.route(A, "r", {l1});
     b.route(B, "r", {l2});
     const auto r = solvers::simulate(b.sc);
-    CHECK(at_day(r, 30, r.layout.shut_in + B) == doctest::Approx(0.0));
-    CHECK(at_day(r, 30, r.layout.shut_in + A) == doctest::Approx(0.0));
-    CHECK(at_day(r, 30, idx(r, r.layout.stock, o2, B)) == doctest::Approx(10.0 * 30 * kDay).epsilon(1e-9));
-    CHECK(daily(r, 5, idx(r, r.layout.leg_in, l2, B)) == doctest::Approx(50.0).epsilon(1e-9));
+    CHECK(r.shut_in.at(30, B) == doctest::Approx(0.0));
+    CHECK(r.shut_in.at(30, A) == doctest::Approx(0.0));
+    CHECK(r.stock.at(30, o2, B) == doctest::Approx(10.0 * 30 * kDay).epsilon(1e-9));
+    CHECK(daily(r.entered, 5, l2, B) == doctest::Approx(50.0).epsilon(1e-9));
   }
 }
 
@@ -254,14 +249,14 @@ TEST_CASE("issue 7 #2: a full tank with one owner draining and one refilling is 
   b.route(B, "r", {inB, lB});
   b.sc.nodes[static_cast<size_t>(T)].initial = {{A, 1000.0}, {B, 1000.0}};
   const auto r = solvers::simulate(b.sc);
-  CHECK(daily(r, 0, idx(r, r.layout.leg_in, inB, B)) == doctest::Approx(7.0).epsilon(1e-9));
-  CHECK(daily(r, 1, idx(r, r.layout.leg_in, inB, B)) == doctest::Approx(7.0).epsilon(1e-9));
-  CHECK(daily(r, 2, idx(r, r.layout.leg_in, inB, B)) == doctest::Approx((7.0 * 27200 + 2.0 * 59200) / 86400).epsilon(1e-9));
-  CHECK(daily(r, 3, idx(r, r.layout.leg_in, inB, B)) == doctest::Approx(2.0).epsilon(1e-9));
-  CHECK(daily(r, 0, r.layout.shut_in + B) == doctest::Approx(3.0).epsilon(1e-9));
+  CHECK(daily(r.entered, 0, inB, B) == doctest::Approx(7.0).epsilon(1e-9));
+  CHECK(daily(r.entered, 1, inB, B) == doctest::Approx(7.0).epsilon(1e-9));
+  CHECK(daily(r.entered, 2, inB, B) == doctest::Approx((7.0 * 27200 + 2.0 * 59200) / 86400).epsilon(1e-9));
+  CHECK(daily(r.entered, 3, inB, B) == doctest::Approx(2.0).epsilon(1e-9));
+  CHECK(daily(r.shut_in, 0, B) == doctest::Approx(3.0).epsilon(1e-9));
   CHECK(event_time(r, "empty:T/A", b.sc.start) == doctest::Approx(2e5).epsilon(1e-9));
   for (int d = 0; d <= 5; ++d)  // the level never leaves the working capacity
-    CHECK(at_day(r, d, idx(r, r.layout.stock, T, A)) + at_day(r, d, idx(r, r.layout.stock, T, B)) == doctest::Approx(2e6).epsilon(1e-9));
+    CHECK(r.stock.at(d, T, A) + r.stock.at(d, T, B) == doctest::Approx(2e6).epsilon(1e-9));
   int switches = 0;
   for (const auto& e : r.events) switches += e.what.rfind("full:", 0) == 0 || e.what.rfind("not_full:", 0) == 0;
   CHECK(switches <= 1);  // at most the initial "full"
@@ -291,13 +286,13 @@ TEST_CASE("issue 7 #3: three origins into one full terminal, a ceiling reached: 
   CHECK(event_time(r, "ceiling:A/r", b.sc.start) == doctest::Approx(10 * kDay).epsilon(1e-9));
   CHECK(event_time(r, "empty:T/A", b.sc.start) == doctest::Approx(10 * kDay + 25000).epsilon(1e-9));
   CHECK(event_time(r, "empty:T/B", b.sc.start) == doctest::Approx(10 * kDay + 1e5).epsilon(1e-9));
-  CHECK(daily(r, 5, idx(r, r.layout.leg_in, f1, A)) == doctest::Approx(20.0).epsilon(1e-9));
-  CHECK(daily(r, 5, idx(r, r.layout.leg_in, f3, C)) == doctest::Approx(0.0));
-  CHECK(daily(r, 12, idx(r, r.layout.leg_in, tr, B)) == doctest::Approx(30.0).epsilon(1e-9));
-  CHECK(daily(r, 12, idx(r, r.layout.leg_in, tr, C)) == doctest::Approx(10.0).epsilon(1e-9));
-  CHECK(daily(r, 12, idx(r, r.layout.leg_in, f3, C)) == doctest::Approx(10.0).epsilon(1e-9));
-  CHECK(daily(r, 12, r.layout.shut_in + C) == doctest::Approx(20.0).epsilon(1e-9));
-  CHECK(at_day(r, 14, idx(r, r.layout.stock, T, C)) == doctest::Approx(1e6).epsilon(1e-9));
+  CHECK(daily(r.entered, 5, f1, A) == doctest::Approx(20.0).epsilon(1e-9));
+  CHECK(daily(r.entered, 5, f3, C) == doctest::Approx(0.0));
+  CHECK(daily(r.entered, 12, tr, B) == doctest::Approx(30.0).epsilon(1e-9));
+  CHECK(daily(r.entered, 12, tr, C) == doctest::Approx(10.0).epsilon(1e-9));
+  CHECK(daily(r.entered, 12, f3, C) == doctest::Approx(10.0).epsilon(1e-9));
+  CHECK(daily(r.shut_in, 12, C) == doctest::Approx(20.0).epsilon(1e-9));
+  CHECK(r.stock.at(14, T, C) == doctest::Approx(1e6).epsilon(1e-9));
 }
 
 TEST_CASE("a ceiling that rises mid-year reopens the route; it closes again at the new ceiling (issue 8 item 2)") {
@@ -320,7 +315,7 @@ TEST_CASE("a ceiling that rises mid-year reopens the route; it closes again at t
   for (const auto& ev : r.events)
     if (ev.what == "ceiling:S/west" && ++closes == 2) second = ev.t - b.sc.start;
   CHECK(second == doctest::Approx(t_step - b.sc.start + (C2 - C1) / q).epsilon(1e-9));
-  CHECK(at_day(r, 365, idx(r, r.layout.leg_in, leg, S)) == doctest::Approx(C2).epsilon(1e-9));
+  CHECK(r.entered.at(365, leg, S) == doctest::Approx(C2).epsilon(1e-9));
   // 2026: open from 1 January under C2; 150 d x q = 1.5 C1 = C2 is reached on day 150 of 2026.
-  CHECK(at_day(r, 365 + 200, idx(r, r.layout.leg_in, leg, S)) == doctest::Approx(2 * C2).epsilon(1e-9));
+  CHECK(r.entered.at(365 + 200, leg, S) == doctest::Approx(2 * C2).epsilon(1e-9));
 }
