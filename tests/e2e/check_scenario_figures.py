@@ -16,6 +16,8 @@ Sources of the expected values:
 - route-data.md §4 SOCAR quality cap: about 2.2 Mt/yr of Kazakh crude in 2025 (the quality-cap scenario's cap is
   set from it, so the 2025 allowance must come back as 2.2).
 - Conservation of every grade's mass through the chain (sum over its shippers), <= 1e-9 relative.
+- Citations (issue 9 item 5): every value of kazakh-exports.toml and hindcast-2022-2025.toml cites a section of
+  shared/reference/kazakh-export-routes.md or route-data.md, or is marked assumed.
 """
 import sys
 
@@ -193,6 +195,20 @@ def quality_checks(path):
         check(res <= 1e-9, f"quality-cap: grade {g} conserved through the chain, relative residual {res:.1e}")
 
 
+def new_scenario_citations():
+    """Issue 9 item 5: the Kazakh export network and the hindcast (inputs/scenarios/kazakh-exports.toml,
+    hindcast-2022-2025.toml) cite every value -- a `source` naming a section that exists in
+    shared/reference/kazakh-export-routes.md (KER §N) or route-data.md, or an `assumed` reason (the rules of
+    tests/inputs/check_citations.py; the check itself is check_hindcast.citation_problems)."""
+    import os
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import check_hindcast
+    problems = check_hindcast.citation_problems()
+    for p in problems:
+        print("      " + p)
+    check(not problems, f"kazakh-exports.toml and hindcast-2022-2025.toml: every value cited or assumed ({len(problems)} problems)")
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 5:
         sys.exit(__doc__)
@@ -200,6 +216,7 @@ if __name__ == "__main__":
     agreement_checks(sys.argv[2])
     outage_checks(sys.argv[3], sys.argv[1])
     quality_checks(sys.argv[4])
+    new_scenario_citations()
     if failures:
         print(f"{len(failures)} check(s) failed")
         sys.exit(1)
