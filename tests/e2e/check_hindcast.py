@@ -163,7 +163,7 @@ REST_SPLIT = ("no regional split of the rest-of-Kazakhstan production (30-32 Mt/
               "route (Atyrau-Samara), none to KCP or Aktau-Makhachkala; the reference has neither regional production nor "
               "Transneft's export schedule (KER §9), and setting these routes from their published volumes would be tuning")
 DIVERT = ("the model diverts every tonne CPC cannot take to the other outlets up to their physical capacity (interruptible "
-          "routes); in 2022 it sends 0.57 Mt to BTC and 0.66 Mt to the Georgian ports (1.23 Mt west, against 0.25 + 1.328 = "
+          "routes); in 2022 it sends 0.53 Mt to BTC and 0.61 Mt to the Georgian ports (1.14 Mt west, against 0.25 + 1.328 = "
           "1.58 published in all), but how the diverted crude split between BTC, Batumi and curtailment was decided by rail "
           "cars, Aktau tankage and commerce, which the model does not have (Tengiz-Aktau rolling stock NOT FOUND, KER §2d; no "
           "cost-based choice between diverting and cutting output); the 1.328 Mt to Georgia was mostly not TCO's (TCO 0.2525)")
@@ -216,7 +216,7 @@ CPC and KCP volumes are inputs (KER §2b 2018 split, §1d, §1b), and every capa
   published volumes would be tuning outputs. What would fix it: producing groups by region (input), or a route split
   by cost (model feature: netback-driven allocation, KER §7 has partial tariffs).
 - **Kazakh crude toward BTC 2022, Georgian ports 2022** -- the model diverts every tonne CPC cannot take to the other
-  outlets up to their physical capacity; in 2022 that is 0.57 Mt to BTC and 0.66 Mt to Georgia (1.23 Mt west, against
+  outlets up to their physical capacity; in 2022 that is 0.53 Mt to BTC and 0.61 Mt to Georgia (1.14 Mt west, against
   0.25 + 1.328 = 1.58 Mt published in all), but the split of the diverted crude between BTC, Batumi and curtailment
   was decided by rail cars, Aktau tankage and commerce. Missing: a rail rolling-stock limit on Tengiz-Aktau (NOT FOUND,
   KER §2d) and a cost-based choice between diverting and cutting output. (The Georgian 1.328 Mt was mostly not TCO's:
