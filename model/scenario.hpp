@@ -13,6 +13,7 @@
 #include "caspflow/model/hydraulics/fluid.hpp"
 #include "caspflow/model/pipeline/pipeline.hpp"
 #include "caspflow/model/series.hpp"
+#include "caspflow/model/uncertainty.hpp"
 
 namespace caspflow::model {
 
@@ -172,6 +173,7 @@ struct Scenario {
   std::vector<Shipper> shippers;
   std::vector<Event> events;
   std::vector<std::string> assumptions;  ///< "key.path: reason" for every value marked assumed
+  Uncertainty uncertainty;               ///< [uncertainty]: what `caspflow ensemble` samples (ignored by `run`)
 };
 
 }  // namespace caspflow::model

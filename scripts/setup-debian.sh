@@ -11,6 +11,7 @@ PKGS=(
   python3 python3-h5py python3-xarray python3-netcdf4 python3-pandas
   python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel python3-h5netcdf
   pybind11-dev python3-pybind11 python3-dev
+  librandom123-dev
 )
 
 missing=()
