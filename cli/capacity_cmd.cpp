@@ -96,6 +96,9 @@ struct Subject {
   pl::Pipeline pipeline;
   hy::Fluid fluid;
   std::string fluid_label;
+  /// The input key the fluid's viscosity points come from (`grades.ID.viscosity`, `--blend`), empty for the
+  /// documented default crude of a bare pipeline file.
+  std::string fluid_key;
   double scenario_dra = 0.0;  ///< the leg's `dra` at the scenario start (0 without a scenario)
   std::vector<std::string> inputs;  ///< every file read (an output must not be one of them)
 };
@@ -252,9 +255,10 @@ Subject resolve(const CommonOptions& o) {
       }
       try {
         s.fluid = fl.size() == 1 ? fl.front() : hy::blend(fl, fr);
-      } catch (const std::invalid_argument& e) {
+      } catch (const model::PreconditionError& e) {
         bad_option("--blend", std::string("found \"") + o.blend + "\": " + e.what());
       }
+      s.fluid_key = "--blend";
       s.fluid_label = "blend " + desc + " by volume at 15 degC (volume-additive density, Refutas viscosity by mass fraction)";
     } else {
       // The loader made sure a hydraulic leg has a linefill owner whose grade has a viscosity (the same rule
@@ -262,6 +266,7 @@ Subject resolve(const CommonOptions& o) {
       const model::Shipper& sh = sc.shippers.at(static_cast<size_t>(leg.linefill_owner));
       const model::Grade& g = sc.grades.at(static_cast<size_t>(sh.grade));
       s.fluid = model::fluid_of(g);
+      s.fluid_key = "grades." + g.id + ".viscosity";
       s.fluid_label = "grade " + g.id + " (linefill owner " + sh.id + " of leg " + leg.id + "; viscosity from the grade)";
     }
     if (!leg.dra.empty()) s.scenario_dra = leg.dra.at(sc.start);
@@ -294,12 +299,25 @@ pl::Conditions conditions(const CommonOptions& o, const Subject& s, double* temp
   try {
     // The run's conversion to the flowing temperature (model::pipeline::conditions_for, as Allocator uses it).
     c = pl::conditions_for(f, T);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(SourceLoc{o.file, 0, 0}, "grade", std::string("fluid properties: ") + e.what());
+  } catch (const model::PreconditionError& e) {
+    throw InputError(SourceLoc{o.file, 0, 0}, s.fluid_key.empty() ? "grade" : s.fluid_key,
+                     std::string("fluid properties: ") + e.what());
   }
-  if (!o.viscosity.empty()) c.nu = option_quantity("--viscosity", o.viscosity, inputs::Dim::KinViscosity);
-  if (!(c.rho > 0)) bad_option("--density", "expected a positive density");
-  if (!(c.nu > 0)) bad_option("--viscosity", "expected a positive viscosity");
+  if (!o.viscosity.empty()) {
+    c.nu = option_quantity("--viscosity", o.viscosity, inputs::Dim::KinViscosity);
+  } else if (!(std::isfinite(c.nu) && c.nu > 0)) {
+    // Two points the loader accepts (each within -40..150 degC and 0.1..100,000 cSt, viscosity falling) can
+    // still extrapolate (ASTM D341, double logarithm) to no usable viscosity far from them: an input error,
+    // not the model's precondition (model::PreconditionError "density and viscosity must be positive").
+    throw InputError(SourceLoc{o.file, 0, 0}, s.fluid_key.empty() ? "--temperature" : s.fluid_key,
+                     "found a viscosity of " + fmt("%g", c.nu * 1e6) + " cSt at " + fmt("%.6g", T - 273.15) + " degC (" +
+                         (o.temperature.empty() ? "the pipeline file's temperature" : "--temperature") +
+                         ") from the two (temperature, viscosity) points (ASTM D341), expected a finite positive "
+                         "viscosity (ASTM D341 needs each point above 0.3 cSt and extrapolates badly far from them); give "
+                         "points nearer the flowing temperature, or --viscosity");
+  }
+  if (!(c.rho > 0))
+    bad_option("--density", "found " + fmt("%g", c.rho) + " kg/m3 at the flowing temperature, expected a positive density");
   if (!o.viscosity.empty() && !(c.nu >= 1e-7 && c.nu <= 0.1))
     bad_option("--viscosity", "found \"" + o.viscosity + "\", expected a kinematic viscosity of 0.1 to 100,000 cSt");
   c.dra = o.dra.empty() ? s.scenario_dra : option_fraction("--dra", o.dra);

@@ -321,12 +321,15 @@ Row point(const Base& b, const std::vector<Axis>& axes, const std::vector<std::s
     if (axes[k].key == Key::Density) f.rho15 = axes[k].values[index[k]], fluid += "; density at 15 degC from --sweep";
     if (axes[k].key == Key::Temperature) row.temperature_k = axes[k].values[index[k]];
   }
+  auto at = [&] {
+    std::string s;
+    for (std::size_t k = 0; k < axes.size(); ++k) s += (s.empty() ? "" : ", ") + std::string(key_name(axes[k].key)) + " " + axes[k].labels[index[k]];
+    return s;
+  };
   try {
     row.c = pl::conditions_for(f, row.temperature_k);
-  } catch (const std::invalid_argument& e) {
-    std::string at;
-    for (std::size_t k = 0; k < axes.size(); ++k) at += (at.empty() ? "" : ", ") + std::string(key_name(axes[k].key)) + " " + axes[k].labels[index[k]];
-    bad_sweep(at, std::string("fluid properties: ") + e.what(), "a fluid the density and viscosity correlations accept");
+  } catch (const model::PreconditionError& e) {
+    bad_sweep(at(), std::string("fluid properties: ") + e.what(), "a fluid the density and viscosity correlations accept");
   }
   row.c.nu = b.viscosity_fixed ? b.c.nu : row.c.nu;
   row.c.dra = b.c.dra;
@@ -336,6 +339,13 @@ Row point(const Base& b, const std::vector<Axis>& axes, const std::vector<std::s
     if (axes[k].key == Key::Dra) row.c.dra = axes[k].values[index[k]];
     if (axes[k].key == Key::StationOut) row.c.out = axes[k].outs[index[k]];
   }
+  // A fixed or swept viscosity is range-checked; one from the fluid's two points (ASTM D341) can extrapolate to
+  // no usable viscosity at a swept temperature far from them: an input error before any solve, not a failed row.
+  if (!(std::isfinite(row.c.nu) && row.c.nu > 0))
+    bad_sweep(at(), "fluid properties: a viscosity of " + fmt("%g", row.c.nu * 1e6) + " cSt at " +
+                        fmt("%.6g", row.temperature_k - 273.15) + " degC from the fluid's two (temperature, viscosity) points",
+              "a finite positive viscosity (ASTM D341 needs each point above 0.3 cSt and extrapolates badly far from them; "
+              "points nearer the swept temperatures, or --viscosity / --sweep viscosity=...)");
   row.fluid = fluid;
   row.station_out = out_label(b.p, row.c);
   return row;
@@ -364,7 +374,7 @@ std::vector<Row> solve_grid(const Base& b, const std::vector<Axis>& axes) {
       row.ok = true;
     } catch (const SolverError& e) {
       row.error = e.what();
-    } catch (const std::invalid_argument& e) {
+    } catch (const model::PreconditionError& e) {  // the checks above leave none reachable; kept as a failed row
       row.error = e.what();
     }
   }

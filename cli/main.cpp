@@ -105,6 +105,12 @@ int main(int argc, char** argv) {
   } catch (const caspflow::IoError& e) {
     std::cerr << "caspflow: I/O failure: " << e.what() << "\n";
     return 4;
+  } catch (const caspflow::model::PreconditionError& e) {
+    // The inputs/ checks should have refused whatever led here: a bug to report, not the user's input to fix.
+    std::cerr << "caspflow: internal error: a model precondition was broken (a check of the inputs is missing; "
+                 "please report it with the input): "
+              << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "caspflow: internal error: " << e.what() << "\n";
     return 1;

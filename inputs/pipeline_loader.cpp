@@ -14,6 +14,7 @@
 #include "caspflow/inputs/input_file.hpp"
 #include "caspflow/inputs/source_context.hpp"
 #include "caspflow/inputs/suggest.hpp"
+#include "caspflow/inputs/toml_reader.hpp"
 #include "caspflow/inputs/toml_strings.hpp"
 #include "caspflow/inputs/units.hpp"
 
@@ -26,158 +27,30 @@ namespace {
 using inputs::Dim;
 using namespace caspflow::model::pipeline;
 
-class Reader {
+/// The pipeline file's reader: the toolkit (inputs/toml_reader.hpp) plus the file's name and the
+/// checks of docs/hydraulics-pipeline.md §5 (a quantity within a range named in words).
+class Reader : public TomlReader {
  public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
+  explicit Reader(std::string file) : TomlReader(std::move(file)) {}
+  [[nodiscard]] const std::string& file() const { return default_file(); }
 
-  SourceLoc loc(const toml::node& n) const {
-    const auto& b = n.source().begin;
-    return SourceLoc{file_, static_cast<int>(b.line), static_cast<int>(b.column)};
+  /// A quantity of one dimension (plain numbers only for Dimensionless and Fraction), its SI value.
+  std::optional<double> value(const toml::node& n, const std::string& key, Dim dim) {
+    auto q = quantity(n, key, {dim});
+    return q ? std::optional<double>(q->value) : std::nullopt;
   }
-  void problem(const SourceLoc& l, const std::string& key, const std::string& msg) {
-    problems_.push_back({l, key, msg, {}});
+  std::optional<double> value(const toml::table& t, const std::string& path, const std::string& key, Dim dim,
+                              bool required) {
+    auto q = get_quantity(t, path, key, {dim}, required);
+    return q ? std::optional<double>(q->value) : std::nullopt;
   }
-  void problem(const toml::node& n, const std::string& key, const std::string& msg) { problem(loc(n), key, msg); }
-  [[nodiscard]] const std::vector<InputProblem>& problems() const { return problems_; }
-  [[nodiscard]] const std::string& file() const { return file_; }
-
-  /// Unknown keys are errors, with the closest known key suggested.
-  void check_keys(const toml::table& t, const std::string& path, const std::vector<std::string>& known) {
-    for (auto&& [k, v] : t) {
-      const std::string key(k.str());
-      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      std::string msg = "unknown key";
-      const std::string near = inputs::closest(key, known);
-      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
-      std::string known_list;
-      for (const auto& s : known) known_list += (known_list.empty() ? "" : ", ") + s;
-      msg += "; expected one of: " + known_list;
-      problem(v, join(path, key), msg);
-    }
-  }
-
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
-  }
-
-  static std::string describe(const toml::node& n) {
-    std::ostringstream os;
-    if (n.is_string()) {
-      os << '"' << n.as_string()->get() << '"';
-    } else if (n.is_table()) {
-      os << "a table";
-    } else if (n.is_array()) {
-      os << "an array";
-    } else {
-      n.visit([&os](auto&& v) {
-        if constexpr (toml::is_value<decltype(v)>) os << v.get();
-      });
-    }
-    return os.str();
-  }
-
-  /// A quantity of dimension `dim` from a string with a unit; plain numbers only for Dimensionless
-  /// and Fraction.
-  std::optional<double> quantity(const toml::node& n, const std::string& key, Dim dim) {
-    if (n.is_number() && (dim == Dim::Dimensionless || dim == Dim::Fraction)) {
-      const double v = n.value<double>().value_or(0.0);
-      if (dim == Dim::Fraction && !(v >= 0.0 && v <= 1.0)) {
-        problem(n, key, "found " + describe(n) + ", expected a fraction in [0, 1] or a value with %");
-        return std::nullopt;
-      }
-      return v;
-    }
-    const std::string expected = "expected a " + inputs::dim_name(dim) + " (" + inputs::units_for(dim) + ")";
-    if (!n.is_string()) {
-      problem(n, key, "found " + describe(n) + ", " + expected);
-      return std::nullopt;
-    }
-    try {
-      const inputs::Quantity q = inputs::parse_quantity(n.as_string()->get());
-      if (q.dim != dim) {
-        problem(n, key, "found " + describe(n) + " (a " + inputs::dim_name(q.dim) + "), " + expected);
-        return std::nullopt;
-      }
-      return q.value;
-    } catch (const std::invalid_argument& e) {
-      problem(n, key, std::string(e.what()) + "; " + expected);
-      return std::nullopt;
-    }
-  }
-
-  std::optional<double> quantity(const toml::table& t, const std::string& path, const std::string& key, Dim dim,
-                                 bool required, const toml::node& where) {
-    const toml::node* n = t.get(key);
-    if (!n) {
-      if (required) problem(where, join(path, key), "missing, expected a " + inputs::dim_name(dim));
-      return std::nullopt;
-    }
-    return quantity(*n, join(path, key), dim);
-  }
-
   /// A value within [lo, hi] (the ranges of docs/hydraulics-pipeline.md §5), else a problem naming the range.
-  bool in_range(const toml::node& n, const std::string& key, double v, double lo, double hi, const std::string& range) {
-    if (v >= lo && v <= hi) return true;
-    problem(n, key, "found " + describe(n) + ", expected " + range);
-    return false;
-  }
   std::optional<double> ranged(const toml::table& t, const std::string& path, const std::string& key, Dim dim,
-                               bool required, const toml::node& where, double lo, double hi, const std::string& range) {
-    auto v = quantity(t, path, key, dim, required, where);
-    if (v && !in_range(*t.get(key), join(path, key), *v, lo, hi, range)) return std::nullopt;
+                               double lo, double hi, const std::string& range) {
+    auto v = value(t, path, key, dim, false);
+    if (v && !check_range(*t.get(key), key_path(path, key), *v, Range{lo, hi}, range)) return std::nullopt;
     return v;
   }
-
-  std::optional<std::string> string(const toml::table& t, const std::string& path, const std::string& key,
-                                    bool required, const toml::node& where) {
-    const toml::node* n = t.get(key);
-    if (!n) {
-      if (required) problem(where, join(path, key), "missing, expected a string");
-      return std::nullopt;
-    }
-    if (!n->is_string()) {
-      problem(*n, join(path, key), "found " + describe(*n) + ", expected a string");
-      return std::nullopt;
-    }
-    return n->as_string()->get();
-  }
-
-  std::optional<int> count(const toml::table& t, const std::string& path, const std::string& key) {
-    const toml::node* n = t.get(key);
-    if (!n) return std::nullopt;
-    if (!n->is_integer() || n->as_integer()->get() < 1 || n->as_integer()->get() > 100) {
-      problem(*n, join(path, key), "found " + describe(*n) + ", expected a whole number 1..100");
-      return std::nullopt;
-    }
-    return static_cast<int>(n->as_integer()->get());
-  }
-
-  /// `assumed = "reason"` / `source = "..."` provenance of a table.
-  /// Either a string, or (as in scenario files) an inline table key -> string.
-  void provenance(const toml::table& t, const std::string& path, std::vector<std::string>& assumptions) {
-    for (const char* key : {"assumed", "source"}) {
-      const toml::node* n = t.get(key);
-      if (!n) continue;
-      const bool assumed = std::string(key) == "assumed";
-      if (n->is_string()) {
-        if (assumed) assumptions.push_back((path.empty() ? "(top level)" : path) + ": " + n->as_string()->get());
-      } else if (const toml::table* tt = n->as_table()) {
-        for (auto&& [k, v] : *tt) {
-          if (!v.is_string()) {
-            problem(v, join(join(path, key), std::string(k.str())), "found " + describe(v) + ", expected a string");
-            continue;
-          }
-          if (assumed) assumptions.push_back(join(path, std::string(k.str())) + ": " + v.as_string()->get());
-        }
-      } else {
-        problem(*n, join(path, key), "found " + describe(*n) + ", expected a string or a table of strings");
-      }
-    }
-  }
-
- private:
-  std::string file_;
-  std::vector<InputProblem> problems_;
 };
 
 const std::vector<std::string> kTopKeys{"id", "name", "source", "assumed", "calibration", "temperature",
@@ -221,7 +94,7 @@ std::optional<std::vector<Pair>> pairs(Reader& r, const toml::node& n, const std
   const toml::array* a = n.as_array();
   const std::string shape = allow_label ? "[x, y] or [x, y, \"label\"]" : "[x, y]";
   if (!a) {
-    r.problem(n, key, "found " + Reader::describe(n) + ", expected an array of " + shape + " points");
+    r.problem(n, key, "found " + describe(n) + ", expected an array of " + shape + " points");
     return std::nullopt;
   }
   std::vector<Pair> out;
@@ -231,17 +104,17 @@ std::optional<std::vector<Pair>> pairs(Reader& r, const toml::node& n, const std
     const std::string k = key + "[" + std::to_string(i) + "]";
     const toml::array* pa = e.as_array();
     if (!pa || pa->size() < 2 || pa->size() > (allow_label ? 3u : 2u)) {
-      r.problem(e, k, "found " + Reader::describe(e) + ", expected " + shape);
+      r.problem(e, k, "found " + describe(e) + ", expected " + shape);
       ok = false;
       continue;
     }
-    auto x = r.quantity(*pa->get(0), k, dx);
-    auto y = r.quantity(*pa->get(1), k, dy);
+    auto x = r.value(*pa->get(0), k, dx);
+    auto y = r.value(*pa->get(1), k, dy);
     Pair p;
     p.node = &e;
     if (pa->size() == 3) {
       if (!pa->get(2)->is_string()) {
-        r.problem(*pa->get(2), k, "found " + Reader::describe(*pa->get(2)) + ", expected a label string");
+        r.problem(*pa->get(2), k, "found " + describe(*pa->get(2)) + ", expected a label string");
         ok = false;
       } else {
         p.label = pa->get(2)->as_string()->get();
@@ -274,26 +147,22 @@ struct Defaults {
 /// Top-level keys: id, name, conditions (temperature, pressures), head scale; returns the section defaults.
 Defaults read_top(const toml::table& root, Reader& r, Pipeline& p) {
   p.file = r.file();
-  r.check_keys(root, "", kTopKeys);
-  p.id = r.string(root, "", "id", true, root).value_or("");
-  p.name = r.string(root, "", "name", false, root).value_or(p.id);
-  (void)r.string(root, "", "calibration", false, root);
-  r.provenance(root, "", p.assumptions);
-  if (auto v = r.ranged(root, "", "temperature", Dim::Temperature, false, root, kMinT, kMaxT, kTRange)) p.temperature_k = *v;
-  if (auto v = r.ranged(root, "", "inlet_pressure", Dim::Pressure, false, root, kMinP, kMaxP, kPRange)) p.inlet_pressure_pa = *v;
-  if (auto v = r.ranged(root, "", "delivery_pressure", Dim::Pressure, false, root, kMinP, kMaxP, kPRange)) p.delivery_pressure_pa = *v;
-  if (auto v = r.ranged(root, "", "vapour_pressure", Dim::Pressure, false, root, kMinP, kMaxP, kPRange)) p.vapour_pressure_pa = *v;
-  if (auto v = r.ranged(root, "", "vapour_margin", Dim::Pressure, false, root, 0.0, 1e7, "a pressure of 0 to 100 bar")) p.vapour_margin_pa = *v;
+  r.check_keys(root, "", kTopKeys, "a pipeline file");
+  p.id = r.get_string(root, "", "id", true).value_or("");
+  p.name = r.get_string(root, "", "name", false).value_or(p.id);
+  (void)r.get_string(root, "", "calibration", false);
+  (void)r.provenance(root, "", p.assumptions);
+  if (auto v = r.ranged(root, "", "temperature", Dim::Temperature, kMinT, kMaxT, kTRange)) p.temperature_k = *v;
+  if (auto v = r.ranged(root, "", "inlet_pressure", Dim::Pressure, kMinP, kMaxP, kPRange)) p.inlet_pressure_pa = *v;
+  if (auto v = r.ranged(root, "", "delivery_pressure", Dim::Pressure, kMinP, kMaxP, kPRange)) p.delivery_pressure_pa = *v;
+  if (auto v = r.ranged(root, "", "vapour_pressure", Dim::Pressure, kMinP, kMaxP, kPRange)) p.vapour_pressure_pa = *v;
+  if (auto v = r.ranged(root, "", "vapour_margin", Dim::Pressure, 0.0, 1e7, "a pressure of 0 to 100 bar")) p.vapour_margin_pa = *v;
   Defaults d;
-  d.maop = r.ranged(root, "", "maop", Dim::Pressure, false, root, 1.0, kMaxP, "a pressure above 0 and at most 1000 bar");
-  d.roughness = r.ranged(root, "", "roughness", Dim::Length, false, root, 0.0, kMaxRoughness, "a roughness of 0 to 10 mm").value_or(4.5e-5);
+  d.maop = r.ranged(root, "", "maop", Dim::Pressure, 1.0, kMaxP, "a pressure above 0 and at most 1000 bar");
+  d.roughness = r.ranged(root, "", "roughness", Dim::Length, 0.0, kMaxRoughness, "a roughness of 0 to 10 mm").value_or(4.5e-5);
   if (const toml::node* hs = root.get("head_scale")) {
-    if (auto v = r.quantity(*hs, "head_scale", Dim::Dimensionless)) {
-      if (*v > 0.0 && *v < 10.0)
-        p.head_scale = *v;
-      else
-        r.problem(*hs, "head_scale", "found " + Reader::describe(*hs) + ", expected a number in (0, 10)");
-    }
+    if (auto v = r.value(*hs, "head_scale", Dim::Dimensionless))
+      if (r.check_range(*hs, "head_scale", *v, Range{0.0, 10.0, false, false}, "a number in (0, 10)")) p.head_scale = *v;
   }
 
   return d;
@@ -304,46 +173,47 @@ void read_sections(const toml::table& root, Reader& r, Pipeline& p, const Defaul
   const std::optional<double>& maop = d.maop;
   const double roughness = d.roughness;
   const toml::array* secs = root.get_as<toml::array>("sections");
-  if (!secs || secs->empty()) {
-    r.problem(root.get("sections") ? *root.get("sections") : static_cast<const toml::node&>(root), "sections",
-              "missing, expected at least one [[sections]] table");
+  if (!root.get("sections")) {
+    r.problem(root, "sections", "missing section, expected at least one [[sections]] table");
+  } else if (!secs || secs->empty()) {
+    r.problem(*root.get("sections"), "sections", "found " + describe(*root.get("sections")) + ", expected at least one [[sections]] table");
   } else {
     double x = 0.0;
     for (std::size_t i = 0; i < secs->size(); ++i) {
       const toml::table* t = secs->get(i)->as_table();
       if (!t) {
-        r.problem(*secs->get(i), "sections[" + std::to_string(i) + "]", "expected a table");
+        r.problem(*secs->get(i), "sections[" + std::to_string(i) + "]", "found " + describe(*secs->get(i)) + ", expected a [[sections]] table");
         continue;
       }
       const std::string path = item_path("sections", i, *t);
-      r.check_keys(*t, path, kSectionKeys);
-      r.provenance(*t, path, p.assumptions);
+      r.check_keys(*t, path, kSectionKeys, "a [[sections]] table");
+      (void)r.provenance(*t, path, p.assumptions);
       Section s;
       s.loc = r.loc(*t);
-      s.id = r.string(*t, path, "id", false, *t).value_or("section" + std::to_string(i + 1));
+      s.id = r.get_string(*t, path, "id", false).value_or("section" + std::to_string(i + 1));
       s.start_m = x;
-      auto len = r.ranged(*t, path, "length", Dim::Length, false, *t, -HUGE_VAL, kMaxLength, "a length of at most 10000 km");
-      auto end = r.ranged(*t, path, "end", Dim::Length, false, *t, -HUGE_VAL, kMaxLength, "a chainage of at most 10000 km");
+      auto len = r.ranged(*t, path, "length", Dim::Length, -HUGE_VAL, kMaxLength, "a length of at most 10000 km");
+      auto end = r.ranged(*t, path, "end", Dim::Length, -HUGE_VAL, kMaxLength, "a chainage of at most 10000 km");
       if (len && end) {
-        r.problem(*t, path, "both 'length' and 'end' given, expected exactly one");
+        r.problem(*t, path, "found both `length` and `end`, expected exactly one of them");
       } else if (len) {
-        if (*len <= 0.0) r.problem(*t->get("length"), path + ".length", "found " + Reader::describe(*t->get("length")) + ", expected a positive length");
+        (void)r.check_range(*t->get("length"), path + ".length", *len, Range{0.0, HUGE_VAL, false, true}, "a positive length");
         s.end_m = x + *len;
       } else if (end) {
-        if (*end <= x)
-          r.problem(*t->get("end"), path + ".end",
-                    "found " + Reader::describe(*t->get("end")) + ", expected a chainage beyond the previous section's end (" + fmt_km(x) + ")");
+        (void)r.check_range(*t->get("end"), path + ".end", *end, Range{x, HUGE_VAL, false, true},
+                            "a chainage beyond the previous section's end (" + fmt_km(x) + ")");
         s.end_m = *end;
       } else if (!t->get("length") && !t->get("end")) {
-        r.problem(*t, path, "missing 'length' (or 'end' chainage)");
+        r.missing(*t, path, "length", "a length (or `end`, the chainage where the section ends)");
       }
-      auto od = r.ranged(*t, path, "outside_diameter", Dim::Length, false, *t, 1e-3, kMaxDiameter, "a diameter of 1 mm to 5 m");
-      auto wall = r.quantity(*t, path, "wall", Dim::Length, false, *t);
-      auto id = r.ranged(*t, path, "inside_diameter", Dim::Length, false, *t, 1e-3, kMaxDiameter, "a diameter of 1 mm to 5 m");
+      auto od = r.ranged(*t, path, "outside_diameter", Dim::Length, 1e-3, kMaxDiameter, "a diameter of 1 mm to 5 m");
+      auto wall = r.value(*t, path, "wall", Dim::Length, false);
+      auto id = r.ranged(*t, path, "inside_diameter", Dim::Length, 1e-3, kMaxDiameter, "a diameter of 1 mm to 5 m");
       if (id && (od || wall)) {
-        r.problem(*t, path, "give either 'inside_diameter' or 'outside_diameter' + 'wall', not both");
+        r.problem(*t, path, "found both `inside_diameter` and `outside_diameter`/`wall`, expected one of them");
       } else if (id) {
-        if (*id <= 0.0) r.problem(*t->get("inside_diameter"), path + ".inside_diameter", "expected a positive length");
+        (void)r.check_range(*t->get("inside_diameter"), path + ".inside_diameter", *id, Range{0.0, HUGE_VAL, false, true},
+                            "a positive length");
         s.inner_diameter_m = *id;
       } else if (od && wall) {
         s.outer_diameter_m = *od;
@@ -351,19 +221,20 @@ void read_sections(const toml::table& root, Reader& r, Pipeline& p, const Defaul
         s.inner_diameter_m = *od - 2.0 * *wall;
         if (*wall <= 0.0 || s.inner_diameter_m <= 0.0)
           r.problem(*t->get("wall"), path + ".wall",
-                    "found " + Reader::describe(*t->get("wall")) + ", expected a positive wall thinner than half the outside diameter");
+                    "found " + raw(*t->get("wall")) + ", expected a positive wall thinner than half the outside diameter");
       } else if (!t->get("inside_diameter") && !(t->get("outside_diameter") && t->get("wall"))) {
-        r.problem(*t, path, "missing diameter: expected 'inside_diameter', or 'outside_diameter' and 'wall'");
+        r.problem(*t, path, "missing diameter, expected `inside_diameter`, or `outside_diameter` and `wall`");
       }
-      s.roughness_m = r.ranged(*t, path, "roughness", Dim::Length, false, *t, 0.0, kMaxRoughness, "a roughness of 0 to 10 mm").value_or(roughness);
-      auto sm = r.ranged(*t, path, "maop", Dim::Pressure, false, *t, 1.0, kMaxP, "a pressure above 0 and at most 1000 bar");
+      s.roughness_m = r.ranged(*t, path, "roughness", Dim::Length, 0.0, kMaxRoughness, "a roughness of 0 to 10 mm").value_or(roughness);
+      auto sm = r.ranged(*t, path, "maop", Dim::Pressure, 1.0, kMaxP, "a pressure above 0 and at most 1000 bar");
       if (sm)
         s.maop_pa = *sm;
       else if (maop)
         s.maop_pa = *maop;
       else if (!t->get("maop"))
-        r.problem(*t, path + ".maop", "missing: give 'maop' here or at the top level");
-      if ((sm || maop) && s.maop_pa <= 0.0) r.problem(*t, path + ".maop", "expected a positive pressure");
+        r.missing(*t, path, "maop", "a pressure here or at the top level");
+      if ((sm || maop) && s.maop_pa <= 0.0)
+        r.problem(*t, path + ".maop", "found " + fmt_num(s.maop_pa) + " Pa, expected a positive pressure");
       x = s.end_m;
       p.sections.push_back(std::move(s));
     }
@@ -373,22 +244,24 @@ void read_sections(const toml::table& root, Reader& r, Pipeline& p, const Defaul
 /// [profile]: the elevation profile, strictly increasing chainages covering the whole line of length L.
 void read_profile(const toml::table& root, Reader& r, Pipeline& p, double L) {
   const toml::table* prof = root.get_as<toml::table>("profile");
-  if (!prof) {
-    r.problem(root.get("profile") ? *root.get("profile") : static_cast<const toml::node&>(root), "profile",
-              "missing, expected a [profile] table with points = [[\"0 km\", \"10 m\"], ...]");
+  const std::string expect = "a [profile] table with points = [[\"0 km\", \"10 m\"], ...]";
+  if (!root.get("profile")) {
+    r.problem(root, "profile", "missing section, expected " + expect);
+  } else if (!prof) {
+    r.problem(*root.get("profile"), "profile", "found " + describe(*root.get("profile")) + ", expected " + expect);
   } else {
-    r.check_keys(*prof, "profile", kProfileKeys);
-    r.provenance(*prof, "profile", p.assumptions);
+    r.check_keys(*prof, "profile", kProfileKeys, "[profile]");
+    (void)r.provenance(*prof, "profile", p.assumptions);
     const toml::node* pts = prof->get("points");
     if (!pts) {
-      r.problem(*prof, "profile.points", "missing, expected an array of [chainage, elevation(, label)]");
+      r.missing(*prof, "profile", "points", "an array of [chainage, elevation(, label)]");
     } else if (auto v = pairs(r, *pts, "profile.points", Dim::Length, Dim::Length, true)) {
-      if (v->size() < 2) r.problem(*pts, "profile.points", "expected at least two points");
+      if (v->size() < 2) r.problem(*pts, "profile.points", "found " + describe(*pts) + ", expected at least two points");
       for (std::size_t i = 0; i < v->size(); ++i) {
         const Pair& q = (*v)[i];
         if (i > 0 && q.x <= (*v)[i - 1].x)
           r.problem(*q.node, "profile.points[" + std::to_string(i) + "]",
-                    "chainage " + fmt_km(q.x) + " is not after the previous point's " + fmt_km((*v)[i - 1].x) +
+                    "found chainage " + fmt_km(q.x) + " after the previous point's " + fmt_km((*v)[i - 1].x) +
                         ", expected strictly increasing chainages");
         if (q.y < kMinElevation || q.y > kMaxElevation)
           r.problem(*q.node, "profile.points[" + std::to_string(i) + "]",
@@ -399,8 +272,8 @@ void read_profile(const toml::table& root, Reader& r, Pipeline& p, double L) {
       }
       if (!v->empty() && L > 0.0 && ((*v).front().x > 1e-6 || (*v).back().x < L - 1e-6))
         r.problem(*pts, "profile.points",
-                  "covers " + fmt_km(v->front().x) + " to " + fmt_km(v->back().x) +
-                      ", expected it to cover the whole line, 0 km to " + fmt_km(L));
+                  "found points from " + fmt_km(v->front().x) + " to " + fmt_km(v->back().x) +
+                      ", expected them to cover the whole line, 0 km to " + fmt_km(L));
     }
   }
 
@@ -412,7 +285,7 @@ void read_pump_curve(const toml::table& tt, const std::string& path, Reader& r, 
   const toml::node* curve = t->get("curve");
   const bool coeffs = t->get("h0") || t->get("r") || t->get("n");
   if (curve && coeffs) {
-    r.problem(*curve, path + ".curve", "give either 'curve' points or 'h0', 'r', 'n' coefficients, not both");
+    r.problem(*curve, path + ".curve", "found both `curve` and `h0`/`r`/`n`, expected either curve points or the coefficients h0, r, n");
   } else if (curve) {
     if (auto v = pairs(r, *curve, path + ".curve", Dim::VolumeFlow, Dim::Length, false)) {
       std::vector<std::pair<double, double>> pts;
@@ -426,10 +299,10 @@ void read_pump_curve(const toml::table& tt, const std::string& path, Reader& r, 
       }
     }
   } else if (coeffs) {
-    auto h0 = r.quantity(*t, path, "h0", Dim::Length, true, *t);
+    auto h0 = r.value(*t, path, "h0", Dim::Length, true);
     // r is in SI: m / (m3/s)^n (a plain number).
-    auto rr = r.quantity(*t, path, "r", Dim::Dimensionless, true, *t);
-    auto nn = r.quantity(*t, path, "n", Dim::Dimensionless, true, *t);
+    auto rr = r.value(*t, path, "r", Dim::Dimensionless, true);
+    auto nn = r.value(*t, path, "n", Dim::Dimensionless, true);
     if (h0 && rr && nn) {
       if (!(*h0 > 0.0 && *h0 <= 1e4) || !(*rr > 0.0 && *rr <= 1e12) || !(*nn > 0.0 && *nn <= 10.0))
         r.problem(*t, path, "found h0 = " + std::to_string(*h0) + " m, r = " + std::to_string(*rr) + ", n = " + std::to_string(*nn) +
@@ -437,7 +310,7 @@ void read_pump_curve(const toml::table& tt, const std::string& path, Reader& r, 
       st.unit = model::hydraulics::PumpCurve{*h0, *rr, *nn};
     }
   } else {
-    r.problem(*t, path + ".curve", "missing: expected curve = [[flow, head], ...] (1 or 3 points) or h0, r, n");
+    r.missing(*t, path, "curve", "curve = [[flow, head], ...] (1 or 3 points) or h0, r, n");
   }
 }
 
@@ -448,16 +321,17 @@ void read_efficiency(const toml::table& tt, const std::string& path, Reader& r, 
     if (ef->is_array()) {
       if (auto v = pairs(r, *ef, path + ".efficiency", Dim::VolumeFlow, Dim::Fraction, false)) {
         for (std::size_t k = 0; k < v->size(); ++k) {
-          if (!((*v)[k].y > 0.0 && (*v)[k].y <= 1.0)) r.problem(*(*v)[k].node, path + ".efficiency", "expected an efficiency in (0, 1]");
+          if (!((*v)[k].y > 0.0 && (*v)[k].y <= 1.0))
+            r.problem(*(*v)[k].node, path + ".efficiency",
+                      "found an efficiency of " + fmt_num((*v)[k].y) + ", expected an efficiency in (0, 1]");
           if (k > 0 && (*v)[k].x <= (*v)[k - 1].x)
-            r.problem(*(*v)[k].node, path + ".efficiency", "expected strictly increasing flows");
+            r.problem(*(*v)[k].node, path + ".efficiency",
+                      "found a flow of " + fmt_num((*v)[k].x) + " m3/s after " + fmt_num((*v)[k - 1].x) + " m3/s, expected strictly increasing flows");
           st.efficiency.points.emplace_back((*v)[k].x, (*v)[k].y);
         }
       }
-    } else if (auto v = r.quantity(*ef, path + ".efficiency", Dim::Fraction)) {
-      if (!(*v > 0.0 && *v <= 1.0))
-        r.problem(*ef, path + ".efficiency", "found " + Reader::describe(*ef) + ", expected an efficiency in (0, 1]");
-      else
+    } else if (auto v = r.value(*ef, path + ".efficiency", Dim::Fraction)) {
+      if (r.check_range(*ef, path + ".efficiency", *v, Range{0.0, 1.0, false, true}, "an efficiency in (0, 1]"))
         st.efficiency.constant = *v;
     }
   }
@@ -467,45 +341,44 @@ void read_efficiency(const toml::table& tt, const std::string& path, Reader& r, 
 void read_stations(const toml::table& root, Reader& r, Pipeline& p, double L) {
   if (const toml::node* sn = root.get("stations")) {
     const toml::array* arr = sn->as_array();
-    if (!arr) r.problem(*sn, "stations", "expected an array of [[stations]] tables");
+    if (!arr) r.problem(*sn, "stations", "found " + describe(*sn) + ", expected an array of [[stations]] tables");
     std::set<std::string> ids;
     for (std::size_t i = 0; arr && i < arr->size(); ++i) {
       const toml::table* t = arr->get(i)->as_table();
       if (!t) {
-        r.problem(*arr->get(i), "stations[" + std::to_string(i) + "]", "expected a table");
+        r.problem(*arr->get(i), "stations[" + std::to_string(i) + "]", "found " + describe(*arr->get(i)) + ", expected a [[stations]] table");
         continue;
       }
       const std::string path = item_path("stations", i, *t);
-      r.check_keys(*t, path, kStationKeys);
-      r.provenance(*t, path, p.assumptions);
-      (void)r.string(*t, path, "name", false, *t);
+      r.check_keys(*t, path, kStationKeys, "a pump station");
+      (void)r.provenance(*t, path, p.assumptions);
+      (void)r.get_string(*t, path, "name", false);
       PumpStation st;
       st.loc = r.loc(*t);
-      st.id = r.string(*t, path, "id", true, *t).value_or("");
-      if (!st.id.empty() && !ids.insert(st.id).second) r.problem(*t, path + ".id", "duplicate station id '" + st.id + "'");
-      if (auto c = r.quantity(*t, path, "chainage", Dim::Length, true, *t)) {
+      st.id = r.get_string(*t, path, "id", true).value_or("");
+      if (!st.id.empty() && !ids.insert(st.id).second) r.problem(*t, path + ".id", "found duplicate station id \"" + st.id + "\", expected a unique id");
+      if (auto c = r.value(*t, path, "chainage", Dim::Length, true)) {
         st.chainage_m = *c;
         if (*c < 0.0 || (L > 0.0 && *c > L))
           r.problem(*t->get("chainage"), path + ".chainage", "found " + fmt_km(*c) + ", expected 0 km to " + fmt_km(L));
         if (!p.stations.empty() && *c <= p.stations.back().chainage_m)
           r.problem(*t->get("chainage"), path + ".chainage", "found " + fmt_km(*c) + ", expected stations in increasing chainage order");
       }
-      st.n_series = r.count(*t, path, "series").value_or(1);
-      st.n_parallel = r.count(*t, path, "parallel").value_or(1);
+      st.n_series = static_cast<int>(r.get_integer(*t, path, "series", 1, 100, false).value_or(1));
+      st.n_parallel = static_cast<int>(r.get_integer(*t, path, "parallel", 1, 100, false).value_or(1));
       read_pump_curve(*t, path, r, st);
       if (const toml::node* sp = t->get("speed")) {
-        if (auto v = r.quantity(*sp, path + ".speed", sp->is_number() ? Dim::Dimensionless : Dim::Fraction)) {
-          if (*v > 0.0 && *v <= 1.5)
-            st.speed = *v;
-          else
-            r.problem(*sp, path + ".speed", "found " + Reader::describe(*sp) + ", expected a speed ratio in (0, 1.5]");
-        }
+        if (auto v = r.value(*sp, path + ".speed", sp->is_number() ? Dim::Dimensionless : Dim::Fraction))
+          if (r.check_range(*sp, path + ".speed", *v, Range{0.0, 1.5, false, true}, "a speed ratio in (0, 1.5]")) st.speed = *v;
       }
       read_efficiency(*t, path, r, st);
-      if (auto v = r.ranged(*t, path, "max_discharge", Dim::Pressure, false, *t, kMinP, kMaxP, kPRange)) st.max_discharge_pa = *v;
-      if (auto v = r.ranged(*t, path, "min_suction", Dim::Pressure, false, *t, kMinP, kMaxP, kPRange)) st.min_suction_pa = *v;
+      if (auto v = r.ranged(*t, path, "max_discharge", Dim::Pressure, kMinP, kMaxP, kPRange)) st.max_discharge_pa = *v;
+      if (auto v = r.ranged(*t, path, "min_suction", Dim::Pressure, kMinP, kMaxP, kPRange)) st.min_suction_pa = *v;
       p.stations.push_back(std::move(st));
     }
+    if (arr && arr->size() > kMaxStations)
+      r.problem(*sn, "stations", "found " + std::to_string(arr->size()) + " [[stations]], expected at most " +
+                                     std::to_string(kMaxStations) + " (the capacity table keys stations out of service by a 64-bit mask)");
   }
 
 }
@@ -514,27 +387,28 @@ void read_stations(const toml::table& root, Reader& r, Pipeline& p, double L) {
 void read_reductions(const toml::table& root, Reader& r, Pipeline& p, double L) {
   if (const toml::node* rn = root.get("reduction_stations")) {
     const toml::array* arr = rn->as_array();
-    if (!arr) r.problem(*rn, "reduction_stations", "expected an array of [[reduction_stations]] tables");
+    if (!arr) r.problem(*rn, "reduction_stations", "found " + describe(*rn) + ", expected an array of [[reduction_stations]] tables");
     for (std::size_t i = 0; arr && i < arr->size(); ++i) {
       const toml::table* t = arr->get(i)->as_table();
       if (!t) {
-        r.problem(*arr->get(i), "reduction_stations[" + std::to_string(i) + "]", "expected a table");
+        r.problem(*arr->get(i), "reduction_stations[" + std::to_string(i) + "]",
+                  "found " + describe(*arr->get(i)) + ", expected a [[reduction_stations]] table");
         continue;
       }
       const std::string path = item_path("reduction_stations", i, *t);
-      r.check_keys(*t, path, kPrsKeys);
-      r.provenance(*t, path, p.assumptions);
-      (void)r.string(*t, path, "name", false, *t);
+      r.check_keys(*t, path, kPrsKeys, "a pressure-reduction station");
+      (void)r.provenance(*t, path, p.assumptions);
+      (void)r.get_string(*t, path, "name", false);
       ReductionStation rs;
       rs.loc = r.loc(*t);
-      rs.id = r.string(*t, path, "id", true, *t).value_or("");
-      if (auto c = r.quantity(*t, path, "chainage", Dim::Length, true, *t)) {
+      rs.id = r.get_string(*t, path, "id", true).value_or("");
+      if (auto c = r.value(*t, path, "chainage", Dim::Length, true)) {
         rs.chainage_m = *c;
         if (*c < 0.0 || (L > 0.0 && *c > L))
           r.problem(*t->get("chainage"), path + ".chainage", "found " + fmt_km(*c) + ", expected 0 km to " + fmt_km(L));
       }
       rs.slack_from_m = rs.chainage_m;
-      if (auto c = r.quantity(*t, path, "slack_from", Dim::Length, false, *t)) {
+      if (auto c = r.value(*t, path, "slack_from", Dim::Length, false)) {
         if (*c > rs.chainage_m)
           r.problem(*t->get("slack_from"), path + ".slack_from",
                     "found " + fmt_km(*c) + ", expected a chainage at or upstream of the station (" + fmt_km(rs.chainage_m) + ")");
@@ -567,7 +441,7 @@ Pipeline parse_pipeline(std::string_view text, const std::string& path) {
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
     std::vector<InputProblem> ps{{SourceLoc{path, static_cast<int>(b.line), static_cast<int>(b.column)}, "",
-                                  std::string("TOML syntax: ") + std::string(e.description()), {}}};
+                                  syntax_message(e), {}}};
     add_source_context(ps, path, text);
     throw InputError(std::move(ps));
   }

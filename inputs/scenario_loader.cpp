@@ -4,7 +4,6 @@
 #include "caspflow/inputs/scenario_loader.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +22,7 @@
 #include "caspflow/inputs/suggest.hpp"
 #include "caspflow/inputs/toml_strings.hpp"
 #include "caspflow/inputs/toml_prescan.hpp"
+#include "caspflow/inputs/toml_reader.hpp"
 #include "caspflow/inputs/units.hpp"
 
 namespace caspflow::inputs {
@@ -34,43 +34,6 @@ using model::Series;
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-std::string fmt_num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
-/// A node as written, for "found X": strings quoted, numbers plain, dates ISO.
-std::string describe(const toml::node& n) {
-  if (auto s = n.as_string()) return "\"" + s->get() + "\"";
-  if (auto i = n.as_integer()) return std::to_string(i->get());
-  if (auto f = n.as_floating_point()) return fmt_num(f->get());
-  if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
-  if (auto d = n.as_date()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", unsigned(d->get().year), unsigned(d->get().month),
-                  unsigned(d->get().day));
-    return buf;
-  }
-  if (n.is_date_time()) return "a date-time";
-  if (n.is_time()) return "a time of day";
-  if (auto a = n.as_array()) return "an array of " + std::to_string(a->size());
-  if (n.is_table()) return "a table";
-  return "a value";
-}
-
-/// A node as written without quotes, for range messages ("found 5 Mbbl, expected ...").
-std::string raw(const toml::node& n) {
-  if (auto s = n.as_string()) return s->get();
-  return describe(n);
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
-
 bool valid_id(std::string_view id) {
   if (id.empty()) return false;
   for (char c : id)
@@ -79,42 +42,10 @@ bool valid_id(std::string_view id) {
   return true;
 }
 
-/// Description of what a set of dimensions accepts, for "expected ...".
-std::string expected_dims(const std::vector<Dim>& dims) {
-  auto has = [&](Dim d) { return std::find(dims.begin(), dims.end(), d) != dims.end(); };
-  if (has(Dim::MassFlow) && has(Dim::VolumeFlow))
-    return "a flow (" + units_for(Dim::VolumeFlow) + ", " + units_for(Dim::MassFlow) + ")";
-  if (has(Dim::Mass) && has(Dim::Volume))
-    return "a mass or volume (" + units_for(Dim::Volume) + ", " + units_for(Dim::Mass) + ")";
-  if (has(Dim::Dimensionless)) return "a plain number";
-  if (has(Dim::Fraction)) return "a fraction (" + units_for(Dim::Fraction) + ")";
-  std::vector<std::string> parts;
-  for (Dim d : dims) parts.push_back("a " + dim_name(d) + " (" + units_for(d) + ")");
-  return join(parts, " or ");
-}
-
-/// Allowed range of a converted value, with the words used in messages.
-struct Range {
-  double lo = -HUGE_VAL, hi = HUGE_VAL;
-  bool lo_incl = true, hi_incl = true;
-  [[nodiscard]] bool ok(double v) const {
-    return (lo_incl ? v >= lo : v > lo) && (hi_incl ? v <= hi : v < hi);
-  }
-};
 const Range kAny{};
 const Range kNonNeg{0.0, HUGE_VAL, true, true};
 const Range kPositive{0.0, HUGE_VAL, false, true};
 const Range kUnit{0.0, 1.0, true, true};
-
-std::string range_text(const std::string& name, const Range& r) {
-  const bool has_lo = std::isfinite(r.lo), has_hi = std::isfinite(r.hi);
-  if (r.lo == 0.0 && r.hi == 1.0 && r.lo_incl && r.hi_incl) return "0 <= " + name + " <= 1 (a fraction)";
-  if (has_lo && has_hi)
-    return fmt_num(r.lo) + (r.lo_incl ? " <= " : " < ") + name + (r.hi_incl ? " <= " : " < ") + fmt_num(r.hi);
-  if (has_lo) return name + (r.lo_incl ? " >= " : " > ") + fmt_num(r.lo);
-  if (has_hi) return name + (r.hi_incl ? " <= " : " < ") + fmt_num(r.hi);
-  return name;
-}
 
 /// Physical limits of every quantity of a dimension, checked wherever a value with a unit is read (the TOML
 /// values, series points and CSV columns): beyond them the model's correlations or the integrator break down
@@ -173,6 +104,7 @@ class Loader {
                        const std::vector<std::string>& overrides = {}) {
     const fs::path top(path);
     top_path_ = top.lexically_normal().generic_string();
+    r_.set_default_file(top_path_);
     std::vector<std::string> chain;
     toml::table root = read_tree(top, chain, nullptr, "", text_override);
     if (!fatal_ && !overrides.empty()) apply_overrides(root, overrides);
@@ -213,13 +145,13 @@ class Loader {
       file_rank_.emplace(path, static_cast<int>(file_rank_.size()));
       auto f = read_input_file(path);
       if (!f.ok()) {
-        problem(l.loc, "legs." + l.id + ".hydraulics", "found '" + path + "', which " + f.error);
+        r_.problem(l.loc, "legs." + l.id + ".hydraulics", "found '" + path + "', which " + f.error);
         continue;
       }
       try {
         loaded[path] = l.hydraulics = std::make_shared<const model::pipeline::Pipeline>(parse_pipeline(f.text, path));
       } catch (const InputError& e) {
-        for (const auto& pr : e.problems()) problems_.push_back(pr);
+        for (const auto& pr : e.problems()) r_.problems().push_back(pr);
       }
       texts_.emplace_back(path, std::move(f.text));
     }
@@ -233,7 +165,7 @@ class Loader {
       double seg = 0;
       for (const auto& [g, v] : nd.segregated) seg += v;
       if (nd.has_storage() && seg > nd.working_capacity() * (1 + 1e-12))
-        problem(nd.loc, "nodes." + nd.id + ".segregated",
+        r_.problem(nd.loc, "nodes." + nd.id + ".segregated",
                 "found segregated tanks larger than the working capacity, expected their sum <= capacity - heel");
     }
     auto viscous = [](const model::Grade& g) { return g.visc_nu1 > 0 && g.visc_nu2 > 0; };
@@ -249,9 +181,9 @@ class Loader {
       if (leg.hydraulic_model.empty()) continue;
       const std::string key = "legs." + leg.id + ".hydraulics";
       if (!(leg.linefill > 0) || leg.linefill_owner < 0) {
-        problem(leg.loc, key, "a hydraulic pipeline needs `linefill` and `linefill_owner`: its fluid is the crude in the line");
+        r_.problem(leg.loc, key, "a hydraulic pipeline needs `linefill` and `linefill_owner`: its fluid is the crude in the line");
       } else if (const model::Grade* g = grade_of(leg.linefill_owner); g && !viscous(*g)) {
-        problem(g->loc, "grades." + g->id + ".viscosity",
+        r_.problem(g->loc, "grades." + g->id + ".viscosity",
                 "missing, expected two (temperature, viscosity) points: grade fills hydraulic pipeline '" + leg.id + "'");
       }
       std::set<const model::Grade*> told;  // one problem per grade
@@ -260,7 +192,7 @@ class Loader {
           for (int li : r.legs) {
             const model::Grade* g = li == static_cast<int>(l) ? grade_of(static_cast<int>(si)) : nullptr;
             if (g && !viscous(*g) && told.insert(g).second)
-              problem(g->loc, "grades." + g->id + ".viscosity",
+              r_.problem(g->loc, "grades." + g->id + ".viscosity",
                       "missing, expected two (temperature, viscosity) points: grade travels in hydraulic pipeline '" + leg.id + "'");
           }
     }
@@ -270,7 +202,7 @@ class Loader {
       const auto& leg = sc_.legs[static_cast<size_t>(ev.target)];
       const std::string key = "events[" + std::to_string(i) + "].station";
       if (leg.hydraulic_model.empty()) {
-        problem(ev.loc, key, "found a pump-station outage on leg '" + leg.id +
+        r_.problem(ev.loc, key, "found a pump-station outage on leg '" + leg.id +
                                  "', expected a pipeline leg with `hydraulics` (only those have stations)");
         continue;
       }
@@ -278,7 +210,7 @@ class Loader {
       std::string ids;
       for (const auto& st : leg.hydraulics->stations) ids += (ids.empty() ? "" : ", ") + st.id;
       if (leg.hydraulics->station_index(ev.station) < 0)
-        problem(ev.loc, key, "found \"" + ev.station + "\", expected a pump station of " + leg.hydraulic_model + " (" + ids + ")");
+        r_.problem(ev.loc, key, "found \"" + ev.station + "\", expected a pump station of " + leg.hydraulic_model + " (" + ids + ")");
     }
   }
 
@@ -288,7 +220,7 @@ class Loader {
     for (const std::string& o : overrides) {
       const std::string where = std::string(kOverridesName) + " " + o;
       const auto eq = o.find('=');
-      auto bad = [&](const std::string& key, const std::string& msg) { problem(SourceLoc{where, 1, 1}, key, msg); };
+      auto bad = [&](const std::string& key, const std::string& msg) { r_.problem(SourceLoc{where, 1, 1}, key, msg); };
       if (eq == std::string::npos || eq == 0) {
         bad("--set", "found \"" + o + "\", expected KEY.PATH=VALUE, e.g. legs.caspian_tankers.fleet=7");
         continue;
@@ -371,7 +303,7 @@ class Loader {
             std::vector<std::string> have;
             for (auto&& [kk, vv] : *tb)
               if (vv.is_table()) have.emplace_back(kk.str());
-            bad(key, "found no table `" + walked + "` in the scenario, expected one of: " + (have.empty() ? std::string("(none)") : join(have, ", ")));
+            bad(key, "found no table `" + walked + "` in the scenario, expected one of: " + (have.empty() ? std::string("(none)") : join_list(have, ", ")));
             ok = false;
             break;
           }
@@ -393,7 +325,7 @@ class Loader {
   }
 
   model::Scenario sc_;
-  std::vector<InputProblem> problems_;
+  TomlReader r_;  // where, problems, typed getters, quantities, provenance (inputs/toml_reader.hpp)
   std::vector<std::pair<std::string, std::string>> texts_;  // (path, text), parents first
   std::map<std::string, int> file_rank_;
   bool fatal_ = false;
@@ -405,22 +337,8 @@ class Loader {
   std::vector<int> shipper_grade_;  // grade index per shipper (-1 unknown), from a pre-pass
 
   // ---- problems
-  SourceLoc loc_of(const toml::source_region& r) const {
-    SourceLoc l;
-    // A node without a source (the merged root table) is reported at the top of the named file.
-    if (!r.path && r.begin.line == 0) return SourceLoc{top_path_, 1, 1};
-    if (r.path) l.file = *r.path;
-    l.line = static_cast<int>(r.begin.line);
-    l.column = static_cast<int>(r.begin.column);
-    return l;
-  }
-  SourceLoc loc_of(const toml::node& n) const { return loc_of(n.source()); }
-  void problem(SourceLoc l, const std::string& key, const std::string& msg) {
-    if (l.file.empty()) l.file = top_path_;
-    problems_.push_back({std::move(l), key, msg, {}});
-  }
-  void problem(const toml::node& n, const std::string& key, const std::string& msg) { problem(loc_of(n), key, msg); }
   void throw_if_problems() {
+    auto& problems_ = r_.problems();
     if (problems_.empty()) return;
     for (const auto& [path, text] : texts_) add_source_context(problems_, path, text);  // the line and a caret
     std::stable_sort(problems_.begin(), problems_.end(), [&](const InputProblem& a, const InputProblem& b) {
@@ -452,12 +370,12 @@ class Loader {
         std::error_code dir_ec;
         const bool is_dir = fs::is_directory(path, dir_ec);
         if (from)
-          problem(*from, from_key,
+          r_.problem(*from, from_key,
                   not_found ? "found " + describe(*from) + ", expected the path of an existing scenario file ('" + pstr +
                                   "' cannot be opened)"
                             : "found " + describe(*from) + ", expected a scenario file ('" + pstr + "' " + in.error + ")");
         else
-          problem(SourceLoc{pstr, 0, 0}, "",
+          r_.problem(SourceLoc{pstr, 0, 0}, "",
                   is_dir ? "found a directory, expected a scenario file (.toml)"
                          : not_found ? "cannot open the scenario file" : "the scenario file " + in.error);
         fatal_ = true;
@@ -472,8 +390,8 @@ class Loader {
       for (const auto& c : chain) names.push_back(fs::path(c).filename().generic_string());
       names.push_back(path.filename().generic_string());
       // Reported at the top file's `extends` (the file the user named), naming the whole cycle.
-      problem(ext_stack_.empty() ? loc_of(*from) : ext_stack_.front(), from_key,
-              "found a cycle of parents (" + join(names, " -> ") +
+      r_.problem(ext_stack_.empty() ? r_.loc(*from) : ext_stack_.front(), from_key,
+              "found a cycle of parents (" + join_list(names, " -> ") +
                   "), expected a chain of `extends` that ends at a file without one");
       fatal_ = true;
       return {};
@@ -484,9 +402,9 @@ class Loader {
     try {
       t = parse_toml(text, pstr);  // pre-scan against toml++ 3.3 UB, then toml::parse (inputs/toml_prescan.hpp)
     } catch (const toml::parse_error& e) {
-      SourceLoc l = loc_of(e.source());
+      SourceLoc l = r_.loc(e.source());
       if (l.file.empty()) l.file = pstr;
-      problem(l, "", "TOML syntax error: " + std::string(e.description()));
+      r_.problem(l, "", syntax_message(e));
       fatal_ = true;
       file_rank_.emplace(pstr, static_cast<int>(file_rank_.size()));
       texts_.emplace_back(pstr, text);
@@ -495,22 +413,22 @@ class Loader {
 
     toml::table result;
     // No control characters in any string or key (a "\u0000" title reached the HDF5 writer after the run).
-    check_control_chars(t, "", [&](const toml::node& n, const std::string& key, const std::string& msg) { problem(n, key, msg); });
+    check_control_chars(t, "", [&](const toml::node& n, const std::string& key, const std::string& msg) { r_.problem(n, key, msg); });
     if (toml::node* ext = t.get("extends")) {
       if (!ext->is_string()) {
-        problem(*ext, "extends", "found " + describe(*ext) + ", expected a string: the path of the parent scenario");
+        r_.problem(*ext, "extends", "found " + describe(*ext) + ", expected a string: the path of the parent scenario");
       } else {
         const fs::path parent = path.parent_path() / ext->as_string()->get();
         if (static_cast<int>(chain.size()) > kMaxExtendsDepth) {
           // chain = the files from the one named on the command line down to this one.
-          problem(*ext, "extends",
+          r_.problem(*ext, "extends",
                   "found more than " + std::to_string(kMaxExtendsDepth) + " levels of `extends` below " +
                       fs::path(chain.front()).filename().generic_string() + " (this file is level " +
                       std::to_string(chain.size() - 1) + "), expected a chain of at most " +
                       std::to_string(kMaxExtendsDepth) + " parents");
           fatal_ = true;
         } else {
-          ext_stack_.push_back(loc_of(*ext));
+          ext_stack_.push_back(r_.loc(*ext));
           result = read_tree(parent, chain, ext, "extends", nullptr);
           ext_stack_.pop_back();
         }
@@ -550,62 +468,11 @@ class Loader {
     }
   }
 
-  // ---- key checking
-  void check_keys(const toml::table& t, const std::string& path, const std::vector<std::string>& known,
-                  const std::string& what) {
-    for (auto&& [k, v] : t) {
-      if (std::find(known.begin(), known.end(), k.str()) != known.end()) continue;
-      std::string msg = "found unknown key `" + std::string(k.str()) + "`, expected a key of " + what;
-      const std::string near = closest(k.str(), known, 2);
-      if (!near.empty())
-        msg += " (did you mean `" + near + "`?)";
-      else
-        msg += " (" + join(known) + ")";
-      SourceLoc l = loc_of(k.source());
-      if (l.line == 0) l = loc_of(v);
-      problem(l, path.empty() ? std::string(k.str()) : path + "." + std::string(k.str()), msg);
-    }
-  }
-
-  void missing(const toml::table& t, const std::string& path, const std::string& key, const std::string& expect) {
-    problem(t, path + "." + key, "missing required key `" + key + "`, expected " + expect);
-  }
-
-  // ---- typed getters
-  std::optional<std::string> get_string(const toml::table& t, const std::string& path, const std::string& key,
-                                        bool required, const std::string& expect = "a string") {
-    const toml::node* n = t.get(key);
-    if (!n) {
-      if (required) missing(t, path, key, expect);
-      return std::nullopt;
-    }
-    if (!n->is_string()) {
-      problem(*n, path + "." + key, "found " + describe(*n) + ", expected " + expect);
-      return std::nullopt;
-    }
-    return n->as_string()->get();
-  }
-
-  /// An enumerated string: one of `allowed`.
-  std::optional<std::string> get_choice(const toml::table& t, const std::string& path, const std::string& key,
-                                        const std::vector<std::string>& allowed, bool required) {
-    std::string expect;
-    for (const auto& a : allowed) expect += (expect.empty() ? "" : " or ") + ("\"" + a + "\"");
-    auto s = get_string(t, path, key, required, expect);
-    if (!s) return std::nullopt;
-    if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
-    std::string msg = "found \"" + *s + "\", expected " + expect;
-    const std::string near = closest(*s, allowed, 2);
-    if (!near.empty()) msg += " (did you mean \"" + near + "\"?)";
-    problem(*t.get(key), path + "." + key, msg);
-    return std::nullopt;
-  }
-
   /// A reference to an ID in `ix`; `what` = "a node ID".
   std::optional<int> ref(const toml::node& n, const std::string& keypath, const std::map<std::string, int>& ix,
                          const std::string& what) {
     if (!n.is_string()) {
-      problem(n, keypath, "found " + describe(n) + ", expected " + what + " (a string)");
+      r_.problem(n, keypath, "found " + describe(n) + ", expected " + what + " (a string)");
       return std::nullopt;
     }
     const std::string& s = n.as_string()->get();
@@ -618,94 +485,36 @@ class Loader {
     if (!near.empty())
       msg += " (did you mean `" + near + "`?)";
     else if (!known.empty() && known.size() <= 16)
-      msg += " (one of: " + join(known) + ")";
+      msg += " (one of: " + join_list(known) + ")";
     else if (known.empty())
       msg += " (none is defined)";
-    problem(n, keypath, msg);
+    r_.problem(n, keypath, msg);
     return std::nullopt;
   }
   std::optional<int> get_ref(const toml::table& t, const std::string& path, const std::string& key,
                              const std::map<std::string, int>& ix, const std::string& what, bool required) {
     const toml::node* n = t.get(key);
     if (!n) {
-      if (required) missing(t, path, key, what);
+      if (required) r_.missing(t, path, key, what);
       return std::nullopt;
     }
-    return ref(*n, path + "." + key, ix, what);
+    return ref(*n, key_path(path, key), ix, what);
   }
 
   /// A single quantity node -> SI value and dimension, within the physical limits of its dimension.
   std::optional<Quantity> quantity(const toml::node& n, const std::string& keypath, const std::vector<Dim>& dims) {
-    auto q = quantity_raw(n, keypath, dims);
+    auto q = r_.quantity(n, keypath, dims);
     if (!q) return q;
     if (const DimLimit* lim = dim_limit(q->dim); lim && !(q->value >= lim->lo && q->value <= lim->hi)) {
-      problem(n, keypath, "found " + raw(n) + ", expected " + lim->text);
+      r_.problem(n, keypath, "found " + raw(n) + ", expected " + lim->text);
       return std::nullopt;
     }
     return q;
   }
-  /// A single quantity node -> SI value and dimension. Plain numbers only for Dimensionless/Fraction.
-  std::optional<Quantity> quantity_raw(const toml::node& n, const std::string& keypath, const std::vector<Dim>& dims) {
-    auto has = [&](Dim d) { return std::find(dims.begin(), dims.end(), d) != dims.end(); };
-    const bool plain_ok = has(Dim::Dimensionless) || has(Dim::Fraction);
-    const Dim plain_dim = has(Dim::Dimensionless) ? Dim::Dimensionless : Dim::Fraction;
-    if (auto i = n.as_integer()) {
-      if (plain_ok) return Quantity{static_cast<double>(i->get()), plain_dim};
-    } else if (auto f = n.as_floating_point()) {
-      if (plain_ok) {
-        if (!std::isfinite(f->get())) {
-          problem(n, keypath, "found " + describe(n) + ", expected a finite " + expected_dims(dims).substr(2));
-          return std::nullopt;
-        }
-        return Quantity{f->get(), plain_dim};
-      }
-    } else if (auto s = n.as_string()) {
-      const std::string& txt = s->get();
-      if (plain_ok) {
-        double v = 0;
-        const char* b = txt.data();
-        const char* e = txt.data() + txt.size();
-        auto r = std::from_chars(b, e, v);
-        if (r.ec == std::errc() && r.ptr == e && std::isfinite(v) && !txt.empty() &&
-            ((txt[0] >= '0' && txt[0] <= '9') || txt[0] == '.' || txt[0] == '-'))
-          return Quantity{v, plain_dim};
-      }
-      try {
-        Quantity q = parse_quantity(txt);
-        if (has(q.dim)) return q;
-        if (q.dim == Dim::Fraction && has(Dim::Dimensionless)) return Quantity{q.value, Dim::Dimensionless};
-        problem(n, keypath,
-                "found " + describe(n) + " (a " + dim_name(q.dim) + "), expected " + expected_dims(dims));
-        return std::nullopt;
-      } catch (const std::invalid_argument& ex) {
-        std::string why = ex.what();
-        const auto colon = why.find("\": ");
-        if (colon != std::string::npos) why = why.substr(colon + 3);
-        // An unknown unit: suggest the closest unit of the dimensions this key accepts.
-        const std::string tag = "unknown unit `";
-        if (why.rfind(tag, 0) == 0) {
-          const std::string unit = why.substr(tag.size(), why.find('`', tag.size()) - tag.size());
-          std::vector<std::string> cands;
-          for (Dim d : dims)
-            for (auto& u : unit_symbols(d)) cands.push_back(u);
-          const std::string near = closest(unit, cands, 2);
-          if (!near.empty()) why = tag + unit + "`; did you mean `" + near + "`?";
-          else why = tag + unit + "`";
-        }
-        problem(n, keypath, "found " + describe(n) + " (" + why + "), expected " + expected_dims(dims));
-        return std::nullopt;
-      }
-    }
-    problem(n, keypath, "found " + describe(n) + ", expected " + expected_dims(dims) +
-                            (plain_ok ? "" : ", written as a string with its unit, e.g. \"1.4 Mt/yr\""));
-    return std::nullopt;
-  }
-
+  /// v within r, else "found X, expected <range_text(name, r)>".
   bool check_range(const toml::node& n, const std::string& keypath, double v, const Range& r,
                    const std::string& name) {
-    if (r.ok(v)) return true;
-    problem(n, keypath, "found " + raw(n) + ", expected " + range_text(name, r));
-    return false;
+    return r_.check_range(n, keypath, v, r, range_text(name, r));
   }
 
   /// Quantity under t[key] with a range check.
@@ -713,12 +522,12 @@ class Loader {
                                        const std::vector<Dim>& dims, const Range& r, bool required) {
     const toml::node* n = t.get(key);
     if (!n) {
-      if (required) missing(t, path, key, expected_dims(dims));
+      if (required) r_.missing(t, path, key, expected_dims(dims));
       return std::nullopt;
     }
-    auto q = quantity(*n, path + "." + key, dims);
+    auto q = quantity(*n, key_path(path, key), dims);
     if (!q) return std::nullopt;
-    if (!check_range(*n, path + "." + key, q->value, r, key)) return std::nullopt;
+    if (!check_range(*n, key_path(path, key), q->value, r, key)) return std::nullopt;
     return q;
   }
 
@@ -732,7 +541,7 @@ class Loader {
     } else if (auto s = n.as_string()) {
       const auto days = model::parse_iso_date(s->get());
       if (!days) {
-        problem(n, keypath, "found " + describe(n) + ", expected a valid date YYYY-MM-DD (e.g. 2025-01-01)");
+        r_.problem(n, keypath, "found " + describe(n) + ", expected a valid date YYYY-MM-DD (e.g. 2025-01-01)");
         return std::nullopt;
       }
       unsigned mu = 0, du = 0;
@@ -740,11 +549,11 @@ class Loader {
       m = static_cast<int>(mu);
       d = static_cast<int>(du);
     } else {
-      problem(n, keypath, "found " + describe(n) + ", expected a date YYYY-MM-DD (e.g. 2025-01-01)");
+      r_.problem(n, keypath, "found " + describe(n) + ", expected a date YYYY-MM-DD (e.g. 2025-01-01)");
       return std::nullopt;
     }
     if (y < 1900 || y > 2200) {
-      problem(n, keypath, "found " + describe(n) + ", expected a date between 1900 and 2200");
+      r_.problem(n, keypath, "found " + describe(n) + ", expected a date between 1900 and 2200");
       return std::nullopt;
     }
     return model::epoch_seconds(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
@@ -753,10 +562,10 @@ class Loader {
                                  bool required) {
     const toml::node* n = t.get(key);
     if (!n) {
-      if (required) missing(t, path, key, "a date YYYY-MM-DD");
+      if (required) r_.missing(t, path, key, "a date YYYY-MM-DD");
       return std::nullopt;
     }
-    return date(*n, path + "." + key);
+    return date(*n, key_path(path, key));
   }
 
   struct SeriesValue {
@@ -769,30 +578,30 @@ class Loader {
   std::optional<SeriesValue> series(const toml::node& n, const std::string& keypath, const std::vector<Dim>& dims,
                                     const Range& r, const std::string& name) {
     SeriesValue out;
-    out.s.loc = loc_of(n);
+    out.s.loc = r_.loc(n);
     const toml::table* t = n.as_table();
     if (!t) {
       if (n.is_array()) {
-        problem(n, keypath, "found " + describe(n) + ", expected " + expected_dims(dims) +
+        r_.problem(n, keypath, "found " + describe(n) + ", expected " + expected_dims(dims) +
                                 " or a series { interp = \"step\", points = [[\"2025-01-01\", value], ...] }");
         return std::nullopt;
       }
       auto q = quantity(n, keypath, dims);
       if (!q || !check_range(n, keypath, q->value, r, name)) return std::nullopt;
       out.s = Series::constant(q->value);
-      out.s.loc = loc_of(n);
+      out.s.loc = r_.loc(n);
       out.dim = q->dim;
       return out;
     }
-    check_keys(*t, keypath, {"interp", "points", "csv", "column", "unit"}, "a series");
+    r_.check_keys(*t, keypath, {"interp", "points", "csv", "column", "unit"}, "a series");
     bool ok = true;
-    if (auto ip = get_choice(*t, keypath, "interp", {"step", "linear"}, false))
+    if (auto ip = r_.get_choice(*t, keypath, "interp", {"step", "linear"}, false))
       out.s.interp = *ip == "linear" ? model::Interp::Linear : model::Interp::Step;
     else if (t->get("interp"))
       ok = false;
     if (t->get("csv")) {
       if (t->get("points")) {
-        problem(*t->get("points"), keypath + ".points", "found both `points` and `csv`, expected one of them");
+        r_.problem(*t->get("points"), keypath + ".points", "found both `points` and `csv`, expected one of them");
         return std::nullopt;
       }
       if (!ok) return std::nullopt;
@@ -800,12 +609,12 @@ class Loader {
     }
     const toml::node* pn = t->get("points");
     if (!pn) {
-      missing(*t, keypath, "points", "an array of [date, value] pairs");
+      r_.missing(*t, keypath, "points", "an array of [date, value] pairs");
       return std::nullopt;
     }
     const toml::array* pts = pn->as_array();
     if (!pts || pts->empty()) {
-      problem(*pn, keypath + ".points", "found " + describe(*pn) + ", expected a non-empty array of [date, value] pairs");
+      r_.problem(*pn, keypath + ".points", "found " + describe(*pn) + ", expected a non-empty array of [date, value] pairs");
       return std::nullopt;
     }
     std::optional<Dim> dim0;
@@ -815,7 +624,7 @@ class Loader {
       const std::string kp = keypath + ".points[" + std::to_string(i) + "]";
       const toml::array* pair = p.as_array();
       if (!pair || pair->size() != 2) {
-        problem(p, kp, "found " + describe(p) + ", expected a pair [date, value], e.g. [\"2025-01-01\", \"7.5 Mt/yr\"]");
+        r_.problem(p, kp, "found " + describe(p) + ", expected a pair [date, value], e.g. [\"2025-01-01\", \"7.5 Mt/yr\"]");
         ok = false;
         continue;
       }
@@ -827,7 +636,7 @@ class Loader {
       }
       if (!check_range(*pair->get(1), kp + "[1]", q->value, r, name)) ok = false;
       if (dim0 && *dim0 != q->dim) {
-        problem(*pair->get(1), kp + "[1]",
+        r_.problem(*pair->get(1), kp + "[1]",
                 "found " + describe(*pair->get(1)) + " (a " + dim_name(q->dim) + "), expected a " + dim_name(*dim0) +
                     " like the series' first point (" + first_unit_text + ")");
         ok = false;
@@ -838,7 +647,7 @@ class Loader {
         first_unit_text = raw(*pair->get(1));
       }
       if (!out.s.t.empty() && *tt <= out.s.t.back()) {
-        problem(*pair->get(0), kp + "[0]",
+        r_.problem(*pair->get(0), kp + "[0]",
                 "found " + describe(*pair->get(0)) + ", expected a date after " + model::iso_date(out.s.t.back()) +
                     " (series dates must increase strictly)");
         ok = false;
@@ -862,8 +671,7 @@ class Loader {
     std::string msg = "found " + what + " `" + std::string(k.str()) + "`, expected a " + what + " ID";
     const std::string near = closest(k.str(), known, 2);
     if (!near.empty()) msg += " (did you mean `" + near + "`?)";
-    const SourceLoc kl = loc_of(k.source());
-    problem(kl.line ? kl : loc_of(v), kp, msg);
+    r_.problem(r_.key_loc(k, v), kp, msg);
     return std::nullopt;
   }
 
@@ -872,9 +680,9 @@ class Loader {
   /// `unit`. Errors name the CSV file, line and column.
   std::optional<SeriesValue> csv_series(const toml::table& t, const std::string& keypath, const std::vector<Dim>& dims,
                                         const Range& r, const std::string& name, SeriesValue out) {
-    auto file = get_string(t, keypath, "csv", true);
-    auto column = get_string(t, keypath, "column", true);
-    auto unit = get_string(t, keypath, "unit", true);
+    auto file = r_.get_string(t, keypath, "csv", true);
+    auto column = r_.get_string(t, keypath, "column", true);
+    auto unit = r_.get_string(t, keypath, "unit", true);
     if (!file || !column || !unit) return std::nullopt;
     const toml::node& fn = *t.get("csv");
     const fs::path base = fn.source().path ? fs::path(*fn.source().path).parent_path() : fs::path();
@@ -883,9 +691,9 @@ class Loader {
     InputFile csv = read_input_file(path.string());
     if (!csv.ok()) {
       if (csv.status == InputFile::Status::CannotOpen)
-        problem(fn, keypath + ".csv", "found \"" + *file + "\", expected a readable CSV file ('" + path.generic_string() + "' cannot be read)");
+        r_.problem(fn, keypath + ".csv", "found \"" + *file + "\", expected a readable CSV file ('" + path.generic_string() + "' cannot be read)");
       else
-        problem(fn, keypath + ".csv", "found \"" + *file + "\", expected a CSV file ('" + path.generic_string() + "' " + csv.error + ")");
+        r_.problem(fn, keypath + ".csv", "found \"" + *file + "\", expected a CSV file ('" + path.generic_string() + "' " + csv.error + ")");
       return std::nullopt;
     }
     std::istringstream in(std::move(csv.text));
@@ -894,11 +702,11 @@ class Loader {
     try {
       dim = parse_quantity("1 " + *unit).dim;
     } catch (const std::invalid_argument& e) {
-      problem(*t.get("unit"), keypath + ".unit", "found \"" + *unit + "\" (" + e.what() + "), expected a unit of " + expected_dims(dims));
+      r_.problem(*t.get("unit"), keypath + ".unit", "found \"" + *unit + "\" (" + e.what() + "), expected a unit of " + expected_dims(dims));
       return std::nullopt;
     }
     if (std::find(dims.begin(), dims.end(), dim) == dims.end()) {
-      problem(*t.get("unit"), keypath + ".unit", "found \"" + *unit + "\" (a " + dim_name(dim) + "), expected a unit of " + expected_dims(dims));
+      r_.problem(*t.get("unit"), keypath + ".unit", "found \"" + *unit + "\" (a " + dim_name(dim) + "), expected a unit of " + expected_dims(dims));
       return std::nullopt;
     }
     auto split = [](const std::string& line) {
@@ -934,7 +742,7 @@ class Loader {
           msg += ")";
           const std::string near = closest(*column, names, 2);
           if (!near.empty()) msg += "; did you mean `" + near + "`?";
-          problem(*t.get("column"), keypath + ".column", msg);
+          r_.problem(*t.get("column"), keypath + ".column", msg);
           return std::nullopt;
         }
         continue;
@@ -942,7 +750,7 @@ class Loader {
       const SourceLoc here{fname, lineno, 1};
       const auto days = f.empty() ? std::nullopt : model::parse_iso_date(f[0]);
       if (!days) {
-        problem(here, keypath + ".csv", "found date \"" + (f.empty() ? std::string() : f[0]) +
+        r_.problem(here, keypath + ".csv", "found date \"" + (f.empty() ? std::string() : f[0]) +
                                             "\", expected a real calendar date YYYY-MM-DD in the first column");
         ok = false;
         continue;
@@ -951,7 +759,7 @@ class Loader {
       unsigned mo = 0, d = 0;
       model::civil_from_days(*days, y, mo, d);
       if (y < 1900 || y > 2200) {  // as TOML dates; also keeps days_from_civil far from overflow
-        problem(here, keypath + ".csv", "found date \"" + f[0] + "\", expected a date between 1900 and 2200");
+        r_.problem(here, keypath + ".csv", "found date \"" + f[0] + "\", expected a date between 1900 and 2200");
         ok = false;
         continue;
       }
@@ -959,13 +767,13 @@ class Loader {
       unsigned mm, dd;
       model::civil_from_days(model::days_from_civil(y, mo, d), yy, mm, dd);
       if (yy != y || mm != mo || dd != d) {
-        problem(here, keypath + ".csv", "found date \"" + f[0] + "\", expected a real calendar date");
+        r_.problem(here, keypath + ".csv", "found date \"" + f[0] + "\", expected a real calendar date");
         ok = false;
         continue;
       }
       const SourceLoc vloc{fname, lineno, 0};
       if (static_cast<int>(f.size()) <= col || f[static_cast<size_t>(col)].empty()) {
-        problem(vloc, keypath + ".csv", "found no value in column `" + *column + "`, expected a number in " + *unit);
+        r_.problem(vloc, keypath + ".csv", "found no value in column `" + *column + "`, expected a number in " + *unit);
         ok = false;
         continue;
       }
@@ -977,23 +785,23 @@ class Loader {
         if (used != vt.size() || !std::isfinite(num)) throw std::invalid_argument(vt);
         v = parse_quantity(vt + " " + *unit).value;
       } catch (const std::exception&) {
-        problem(vloc, keypath + ".csv", "found \"" + vt + "\" in column `" + *column + "`, expected a plain number in " + *unit);
+        r_.problem(vloc, keypath + ".csv", "found \"" + vt + "\" in column `" + *column + "`, expected a plain number in " + *unit);
         ok = false;
         continue;
       }
       if (const DimLimit* lim = dim_limit(dim); lim && !(v >= lim->lo && v <= lim->hi)) {
-        problem(vloc, keypath + ".csv", "found " + vt + " " + *unit + ", expected " + lim->text);
+        r_.problem(vloc, keypath + ".csv", "found " + vt + " " + *unit + ", expected " + lim->text);
         ok = false;
         continue;
       }
       if (!r.ok(v)) {
-        problem(vloc, keypath + ".csv", "found " + vt + " " + *unit + ", expected " + range_text(name, r));
+        r_.problem(vloc, keypath + ".csv", "found " + vt + " " + *unit + ", expected " + range_text(name, r));
         ok = false;
         continue;
       }
       const double tt = model::epoch_seconds(y, mo, d);
       if (!out.s.t.empty() && tt <= out.s.t.back()) {
-        problem(here, keypath + ".csv", "found date " + f[0] + ", expected a date after " + model::iso_date(out.s.t.back()) +
+        r_.problem(here, keypath + ".csv", "found date " + f[0] + ", expected a date after " + model::iso_date(out.s.t.back()) +
                                             " (series dates must increase strictly)");
         ok = false;
         continue;
@@ -1002,7 +810,7 @@ class Loader {
       out.s.v.push_back(v);
     }
     if (ok && out.s.v.empty()) {
-      problem(fn, keypath + ".csv", "found no data rows in " + fname + ", expected a header and at least one row");
+      r_.problem(fn, keypath + ".csv", "found no data rows in " + fname + ", expected a header and at least one row");
       ok = false;
     }
     if (!ok) return std::nullopt;
@@ -1015,42 +823,16 @@ class Loader {
                                         const std::vector<Dim>& dims, const Range& r, bool required) {
     const toml::node* n = t.get(key);
     if (!n) {
-      if (required) missing(t, path, key, expected_dims(dims) + ", constant or a series");
+      if (required) r_.missing(t, path, key, expected_dims(dims) + ", constant or a series");
       return std::nullopt;
     }
-    return series(*n, path + "." + key, dims, r, key);
+    return series(*n, key_path(path, key), dims, r, key);
   }
 
-  /// `source` and `assumed`: a string for the whole table, or an inline table value-key -> string.
-  /// Returns the citation text (for Grade.source); records every assumption.
+  /// `source` and `assumed` (TomlReader::provenance): inline tables may annotate only `value_keys`, a note must
+  /// not be empty. Returns the citation text (for Grade.source); records every assumption.
   std::string provenance(const toml::table& t, const std::string& path, const std::vector<std::string>& value_keys) {
-    std::string cite;
-    for (const char* which : {"source", "assumed"}) {
-      const toml::node* n = t.get(which);
-      if (!n) continue;
-      const std::string kp = path + "." + which;
-      const bool assumed = std::string(which) == "assumed";
-      if (auto s = n->as_string()) {
-        if (s->get().empty()) problem(*n, kp, "found \"\", expected a non-empty explanation");
-        if (assumed) sc_.assumptions.push_back(path + ": " + s->get());
-        cite += (cite.empty() ? "" : "; ") + (assumed ? "assumed: " : std::string()) + s->get();
-      } else if (auto tb = n->as_table()) {
-        check_keys(*tb, kp, value_keys, "the table it annotates");
-        for (auto&& [k, v] : *tb) {
-          if (!v.is_string()) {
-            problem(v, kp + "." + std::string(k.str()), "found " + describe(v) + ", expected a string");
-            continue;
-          }
-          const std::string& txt = v.as_string()->get();
-          if (assumed) sc_.assumptions.push_back(path + "." + std::string(k.str()) + ": " + txt);
-          cite += (cite.empty() ? "" : "; ") + std::string(k.str()) + ": " + (assumed ? "assumed: " : "") + txt;
-        }
-      } else {
-        problem(*n, kp, "found " + describe(*n) +
-                            ", expected a string, or an inline table { key = \"citation\" } for single values");
-      }
-    }
-    return cite;
+    return r_.provenance(t, path, sc_.assumptions, &value_keys, true);
   }
   static std::vector<std::string> with_prov(std::vector<std::string> keys) {
     keys.push_back("source");
@@ -1071,24 +853,24 @@ class Loader {
     if (!n) return out;
     const toml::table* t = n->as_table();
     if (!t) {
-      problem(*n, section, "found " + describe(*n) + ", expected a table of [" + section + ".ID] tables");
+      r_.problem(*n, section, "found " + describe(*n) + ", expected a table of [" + section + ".ID] tables");
       return out;
     }
     for (auto&& [k, v] : *t) {
       const std::string id(k.str());
       if (!valid_id(id)) {
-        problem(loc_of(k.source()).line ? loc_of(k.source()) : loc_of(v), section + "." + id,
+        r_.problem(r_.key_loc(k, v), section + "." + id,
                 "found ID \"" + id + "\", expected an ID of letters, digits, '_' or '-'");
         continue;
       }
       if (!v.is_table()) {
-        problem(v, section + "." + id, "found " + describe(v) + ", expected a table [" + section + "." + id + "]");
+        r_.problem(v, section + "." + id, "found " + describe(v) + ", expected a table [" + section + "." + id + "]");
         continue;
       }
       out.push_back({id, v.as_table(), &k});
     }
     std::stable_sort(out.begin(), out.end(), [&](const Entry& a, const Entry& b) {
-      const SourceLoc la = loc_of(a.key->source()), lb = loc_of(b.key->source());
+      const SourceLoc la = r_.loc(a.key->source()), lb = r_.loc(b.key->source());
       const int ra = rank(la.file), rb = rank(lb.file);
       if (ra != rb) return ra < rb;
       if (la.line != lb.line) return la.line < lb.line;
@@ -1101,11 +883,11 @@ class Loader {
   // Building the scenario
 
   void build(const toml::table& root) {
-    check_keys(root, "", {"title", "description", "simulation", "grades", "nodes", "legs", "shippers", "events"},
+    r_.check_keys(root, "", {"title", "description", "simulation", "grades", "nodes", "legs", "shippers", "events"},
                "a scenario");
-    if (auto s = get_string(root, "", "title", false)) sc_.title = *s;
+    if (auto s = r_.get_string(root, "", "title", false)) sc_.title = *s;
     if (sc_.title.empty()) sc_.title = fs::path(sc_.file).stem().string();
-    get_string(root, "", "description", false);
+    r_.get_string(root, "", "description", false);
 
     simulation(root);
     const auto grades = entries(root, "grades");
@@ -1116,16 +898,16 @@ class Loader {
     for (const auto& e : nodes) node_ix_.emplace(e.id, static_cast<int>(node_ix_.size()));
     for (const auto& e : legs) leg_ix_.emplace(e.id, static_cast<int>(leg_ix_.size()));
     for (const auto& e : shippers) shipper_ix_.emplace(e.id, static_cast<int>(shipper_ix_.size()));
-    if (grades.empty()) problem(root, "grades", "missing section, expected at least one [grades.ID] table");
-    if (nodes.empty()) problem(root, "nodes", "missing section, expected at least one [nodes.ID] table");
-    if (legs.empty()) problem(root, "legs", "missing section, expected at least one [legs.ID] table");
-    if (shippers.empty()) problem(root, "shippers", "missing section, expected at least one [shippers.ID] table");
+    if (grades.empty()) r_.problem(root, "grades", "missing section, expected at least one [grades.ID] table");
+    if (nodes.empty()) r_.problem(root, "nodes", "missing section, expected at least one [nodes.ID] table");
+    if (legs.empty()) r_.problem(root, "legs", "missing section, expected at least one [legs.ID] table");
+    if (shippers.empty()) r_.problem(root, "shippers", "missing section, expected at least one [shippers.ID] table");
 
     const std::pair<const std::vector<Entry>*, const char*> sections[] = {
         {&grades, "grades"}, {&nodes, "nodes"}, {&legs, "legs"}, {&shippers, "shippers"}};
     for (const auto& [v, name] : sections)
       if (v->size() > kMaxEntities)
-        problem(*(*v)[kMaxEntities].table, std::string(name) + "." + (*v)[kMaxEntities].id,
+        r_.problem(*(*v)[kMaxEntities].table, std::string(name) + "." + (*v)[kMaxEntities].id,
                 "found " + std::to_string(v->size()) + " [" + name + ".ID] tables, expected at most " + std::to_string(kMaxEntities));
     for (const auto& e : grades) grade(e);
     // Pre-pass: each shipper's grade, needed to convert node stocks given in mass.
@@ -1158,7 +940,7 @@ class Loader {
     if (days * per_day > kMaxDailyValues) {
       const toml::node* sim = root.get("simulation");
       const toml::node* end = sim && sim->as_table() ? sim->as_table()->get("end") : nullptr;
-      problem(end ? *end : static_cast<const toml::node&>(root), "simulation.end",
+      r_.problem(end ? *end : static_cast<const toml::node&>(root), "simulation.end",
               "found " + fmt_num(days) + " days x " + fmt_num(per_day) + " state values per day (" + fmt_num(S) + " shippers, " +
                   fmt_num(N) + " nodes, " + fmt_num(L) + " legs, " + fmt_num(routes) + " routes) = " + fmt_num(days * per_day) +
                   ", expected at most " + fmt_num(kMaxDailyValues) + " (the daily results are kept in memory): shorten the run or the network");
@@ -1168,27 +950,27 @@ class Loader {
   void simulation(const toml::table& root) {
     const toml::node* n = root.get("simulation");
     if (!n) {
-      problem(root, "simulation", "missing section, expected [simulation] with start and end dates");
+      r_.problem(root, "simulation", "missing section, expected [simulation] with start and end dates");
       return;
     }
     const toml::table* t = n->as_table();
     if (!t) {
-      problem(*n, "simulation", "found " + describe(*n) + ", expected a table [simulation]");
+      r_.problem(*n, "simulation", "found " + describe(*n) + ", expected a table [simulation]");
       return;
     }
     const std::string p = "simulation";
-    check_keys(*t, p, with_prov({"start", "end", "rtol", "spinup"}), "[simulation]");
+    r_.check_keys(*t, p, with_prov({"start", "end", "rtol", "spinup"}), "[simulation]");
     provenance(*t, p, {"start", "end", "rtol", "spinup"});
     auto s = get_date(*t, p, "start", true);
     auto e = get_date(*t, p, "end", true);
     if (s) sc_.start = *s;
     if (e) sc_.end = *e + model::kDay;  // `end` is the last simulated day, inclusive
     if (s && e && *e < *s)
-      problem(*t->get("end"), p + ".end",
+      r_.problem(*t->get("end"), p + ".end",
               "found " + describe(*t->get("end")) + ", expected a last day on or after start (" +
                   model::iso_date(*s) + ")");
     else if (s && e && (*e + model::kDay - *s) / model::kDay > kMaxSpanDays)
-      problem(*t->get("end"), p + ".end",
+      r_.problem(*t->get("end"), p + ".end",
               "found " + describe(*t->get("end")) + ", expected a simulation of at most 200 years (a last day before " +
                   model::iso_date(*s + std::floor(kMaxSpanDays) * model::kDay) + ")");
     if (auto q = get_quantity(*t, p, "rtol", {Dim::Dimensionless}, Range{1e-12, 1e-3, true, true}, false))
@@ -1196,7 +978,7 @@ class Loader {
     // Spin-up before `start`, not reported (docs/scenario-format.md): whole days, at most 10 years.
     if (auto q = get_quantity(*t, p, "spinup", {Dim::Time}, Range{0, 3652.5 * model::kDay, true, true}, false)) {
       if (std::abs(q->value / model::kDay - std::round(q->value / model::kDay)) > 1e-9)
-        problem(*t->get("spinup"), p + ".spinup", "found " + describe(*t->get("spinup")) + ", expected a whole number of days");
+        r_.problem(*t->get("spinup"), p + ".spinup", "found " + describe(*t->get("spinup")) + ", expected a whole number of days");
       else
         sc_.spinup = std::round(q->value / model::kDay) * model::kDay;
     }
@@ -1206,18 +988,18 @@ class Loader {
     const std::string p = "grades." + e.id;
     const toml::table& t = *e.table;
     const std::vector<std::string> keys{"name", "density", "api", "sulphur", "viscosity"};
-    check_keys(t, p, with_prov(keys), "a grade");
+    r_.check_keys(t, p, with_prov(keys), "a grade");
     model::Grade g;
     g.id = e.id;
-    g.loc = loc_of(t);
-    g.name = get_string(t, p, "name", false).value_or(e.id);
+    g.loc = r_.loc(t);
+    g.name = r_.get_string(t, p, "name", false).value_or(e.id);
     g.source = provenance(t, p, keys);
     const toml::node* dn = t.get("density");
     const toml::node* an = t.get("api");
     if (dn && an) {
-      problem(*an, p + ".api", "found both `density` and `api`, expected exactly one of them");
+      r_.problem(*an, p + ".api", "found both `density` and `api`, expected exactly one of them");
     } else if (!dn && !an) {
-      missing(t, p, "density", "a density (" + units_for(Dim::Density) + ") or `api` (degrees API)");
+      r_.missing(t, p, "density", "a density (" + units_for(Dim::Density) + ") or `api` (degrees API)");
     } else if (dn) {
       if (auto q = get_quantity(t, p, "density", {Dim::Density}, Range{500, 1100, false, false}, true))
         g.density = q->value;
@@ -1235,7 +1017,7 @@ class Loader {
     const char* expect = "two points [[\"20 degC\", \"6 cSt\"], [\"40 degC\", \"3.5 cSt\"]]";
     const toml::array* a = n.as_array();
     if (!a || a->size() != 2) {
-      problem(n, kp, "found " + describe(n) + ", expected " + expect);
+      r_.problem(n, kp, "found " + describe(n) + ", expected " + expect);
       return;
     }
     double T[2] = {0, 0}, nu[2] = {0, 0};
@@ -1243,7 +1025,7 @@ class Loader {
       const toml::array* pt = a->get(i)->as_array();
       const std::string kpi = kp + "[" + std::to_string(i) + "]";
       if (!pt || pt->size() != 2) {
-        problem(*a->get(i), kpi, "found " + describe(*a->get(i)) + ", expected [temperature, viscosity], e.g. [\"20 degC\", \"6 cSt\"]");
+        r_.problem(*a->get(i), kpi, "found " + describe(*a->get(i)) + ", expected [temperature, viscosity], e.g. [\"20 degC\", \"6 cSt\"]");
         return;
       }
       auto tq = quantity(*pt->get(0), kpi + "[0]", {Dim::Temperature});
@@ -1254,12 +1036,12 @@ class Loader {
       nu[i] = nq->value;
     }
     if (T[0] == T[1]) {
-      problem(*a->get(1), kp + "[1][0]", "found " + raw(*a->get(1)->as_array()->get(0)) +
+      r_.problem(*a->get(1), kp + "[1][0]", "found " + raw(*a->get(1)->as_array()->get(0)) +
                                             ", expected a temperature different from the first point's");
       return;
     }
     if ((T[1] - T[0]) * (nu[1] - nu[0]) >= 0) {
-      problem(*a->get(1), kp + "[1][1]", "found " + raw(*a->get(1)->as_array()->get(1)) +
+      r_.problem(*a->get(1), kp + "[1][1]", "found " + raw(*a->get(1)->as_array()->get(1)) +
                                             ", expected viscosity to fall as temperature rises (ASTM D341)");
       return;
     }
@@ -1278,13 +1060,13 @@ class Loader {
     const std::string p = "nodes." + e.id;
     const toml::table& t = *e.table;
     const std::vector<std::string> keys{"kind", "name", "capacity", "heel", "initial", "segregated"};
-    check_keys(t, p, with_prov(keys), "a node");
+    r_.check_keys(t, p, with_prov(keys), "a node");
     provenance(t, p, keys);
     model::Node nd;
     nd.id = e.id;
-    nd.loc = loc_of(t);
-    nd.name = get_string(t, p, "name", false).value_or(e.id);
-    auto kind = get_choice(t, p, "kind", {"origin", "storage", "junction", "sink"}, true);
+    nd.loc = r_.loc(t);
+    nd.name = r_.get_string(t, p, "name", false).value_or(e.id);
+    auto kind = r_.get_choice(t, p, "kind", {"origin", "storage", "junction", "sink"}, true);
     if (kind) {
       if (*kind == "origin") nd.kind = model::NodeKind::Origin;
       if (*kind == "storage") nd.kind = model::NodeKind::Storage;
@@ -1295,13 +1077,13 @@ class Loader {
     auto cap = get_quantity(t, p, "capacity", {Dim::Volume}, kPositive, kind && *kind == "storage");
     if (cap) nd.capacity = cap->value;
     if (capn && kind && (*kind == "junction" || *kind == "sink"))
-      problem(*capn, p + ".capacity", "found capacity on a " + *kind + " node, expected storage only at \"storage\" or \"origin\" nodes");
+      r_.problem(*capn, p + ".capacity", "found capacity on a " + *kind + " node, expected storage only at \"storage\" or \"origin\" nodes");
     if (const toml::node* hn = t.get("heel")) {
       if (!capn) {
-        problem(*hn, p + ".heel", "found a heel without `capacity`, expected `capacity` to be set first");
+        r_.problem(*hn, p + ".heel", "found a heel without `capacity`, expected `capacity` to be set first");
       } else if (auto h = get_quantity(t, p, "heel", {Dim::Volume}, kNonNeg, false)) {
         if (cap && h->value >= cap->value)
-          problem(*hn, p + ".heel", "found " + raw(*hn) + ", expected 0 <= heel < capacity (" + raw(*capn) + ")");
+          r_.problem(*hn, p + ".heel", "found " + raw(*hn) + ", expected 0 <= heel < capacity (" + raw(*capn) + ")");
         else
           nd.heel = h->value;
       }
@@ -1309,9 +1091,9 @@ class Loader {
     if (const toml::node* in = t.get("initial")) {
       const toml::table* it = in->as_table();
       if (!it) {
-        problem(*in, p + ".initial", "found " + describe(*in) + ", expected an inline table { shipper = \"volume or mass\" }");
+        r_.problem(*in, p + ".initial", "found " + describe(*in) + ", expected an inline table { shipper = \"volume or mass\" }");
       } else if (!capn) {
-        problem(*in, p + ".initial", "found initial stock at a node without `capacity`, expected `capacity` to be set");
+        r_.problem(*in, p + ".initial", "found initial stock at a node without `capacity`, expected `capacity` to be set");
       } else {
         double sum = 0;
         bool ok = true;
@@ -1341,7 +1123,7 @@ class Loader {
           nd.initial.emplace_back(si, vol);
         }
         if (ok && cap && sum > nd.capacity - nd.heel + 1e-9 * nd.capacity) {
-          problem(*in, p + ".initial",
+          r_.problem(*in, p + ".initial",
                   "found a total of " + fmt_num(sum) + " m3 (" + fmt_num(sum / model::kBarrel / 1e6) +
                       " Mbbl), expected at most capacity - heel = " + fmt_num(nd.capacity - nd.heel) + " m3 (" +
                       fmt_num((nd.capacity - nd.heel) / model::kBarrel / 1e6) + " Mbbl)");
@@ -1351,9 +1133,9 @@ class Loader {
     if (const toml::node* sn = t.get("segregated")) {
       const toml::table* st = sn->as_table();
       if (!st) {
-        problem(*sn, p + ".segregated", "found " + describe(*sn) + ", expected an inline table { grade = \"volume\" }");
+        r_.problem(*sn, p + ".segregated", "found " + describe(*sn) + ", expected an inline table { grade = \"volume\" }");
       } else if (!capn) {
-        problem(*sn, p + ".segregated", "found segregated tanks at a node without `capacity`, expected `capacity` to be set");
+        r_.problem(*sn, p + ".segregated", "found segregated tanks at a node without `capacity`, expected `capacity` to be set");
       } else {
         double sum = 0;
         for (auto&& [k, v] : *st) {
@@ -1366,7 +1148,7 @@ class Loader {
           nd.segregated.emplace_back(*gref, q->value);
         }
         if (cap && sum > nd.capacity - nd.heel + 1e-9 * nd.capacity)
-          problem(*sn, p + ".segregated",
+          r_.problem(*sn, p + ".segregated",
                   "found a total of " + fmt_num(sum) + " m3, expected at most capacity - heel = " + fmt_num(nd.capacity - nd.heel) + " m3");
       }
     }
@@ -1378,8 +1160,8 @@ class Loader {
     const toml::table& t = *e.table;
     model::Leg lg;
     lg.id = e.id;
-    lg.loc = loc_of(t);
-    auto kind = get_choice(t, p, "kind", {"fixed", "port", "tanker", "pipeline"}, true);
+    lg.loc = r_.loc(t);
+    auto kind = r_.get_choice(t, p, "kind", {"fixed", "port", "tanker", "pipeline"}, true);
     std::vector<std::string> keys{"kind", "name", "from", "to", "max_sulphur", "min_api", "max_api"};
     if (kind) {
       if (*kind == "fixed" || *kind == "pipeline") keys.push_back("capacity");
@@ -1387,24 +1169,24 @@ class Loader {
       if (*kind == "tanker")
         keys.insert(keys.end(), {"fleet", "cargo", "distance", "speed", "load_time", "unload_time", "weather"});
       if (*kind == "pipeline") keys.insert(keys.end(), {"linefill", "linefill_owner", "hydraulics", "dra"});
-      check_keys(t, p, with_prov(keys), "a " + *kind + " leg");
+      r_.check_keys(t, p, with_prov(keys), "a " + *kind + " leg");
     } else {
       keys.insert(keys.end(), {"capacity", "berths", "rate", "availability", "fleet", "cargo", "distance", "speed",
                                "load_time", "unload_time", "weather", "linefill", "linefill_owner", "hydraulics", "dra"});
-      check_keys(t, p, with_prov(keys), "a leg");
+      r_.check_keys(t, p, with_prov(keys), "a leg");
     }
     provenance(t, p, keys);
-    lg.name = get_string(t, p, "name", false).value_or(e.id);
+    lg.name = r_.get_string(t, p, "name", false).value_or(e.id);
     auto from = get_ref(t, p, "from", node_ix_, "a node ID", true);
     auto to = get_ref(t, p, "to", node_ix_, "a node ID", true);
     if (from) lg.from = *from;
     if (to) lg.to = *to;
     if (from && to && *from == *to)
-      problem(*t.get("to"), p + ".to", "found " + describe(*t.get("to")) + ", expected a node other than `from`");
+      r_.problem(*t.get("to"), p + ".to", "found " + describe(*t.get("to")) + ", expected a node other than `from`");
     if (to && sc_.nodes[*to].kind == model::NodeKind::Origin)
-      problem(*t.get("to"), p + ".to", "found origin node " + describe(*t.get("to")) + ", expected a node that can receive crude (storage, junction or sink)");
+      r_.problem(*t.get("to"), p + ".to", "found origin node " + describe(*t.get("to")) + ", expected a node that can receive crude (storage, junction or sink)");
     if (from && sc_.nodes[*from].kind == model::NodeKind::Sink)
-      problem(*t.get("from"), p + ".from", "found sink node " + describe(*t.get("from")) + ", expected a node that can send crude (origin, storage or junction)");
+      r_.problem(*t.get("from"), p + ".from", "found sink node " + describe(*t.get("from")) + ", expected a node that can send crude (origin, storage or junction)");
     if (!kind) {
       sc_.legs.push_back(std::move(lg));
       return;
@@ -1416,7 +1198,7 @@ class Loader {
     if (auto s = get_series(t, p, "max_sulphur", {Dim::Fraction}, Range{0.0, 1.0, true, true}, false)) {
       lg.max_sulphur = s->s;
       if (s->s.v.size() == 1 && !(s->s.v[0] > 0))
-        problem(*t.get("max_sulphur"), p + ".max_sulphur", "found " + describe(*t.get("max_sulphur")) + ", expected 0 < max_sulphur <= 1 (0 only inside a series, for no limit at that time)");
+        r_.problem(*t.get("max_sulphur"), p + ".max_sulphur", "found " + describe(*t.get("max_sulphur")) + ", expected 0 < max_sulphur <= 1 (0 only inside a series, for no limit at that time)");
     }
     auto api_density = [](double api) { return model::density_from_api(api); };
     auto min_api = get_series(t, p, "min_api", {Dim::Dimensionless}, Range{0, 100, true, true}, false);
@@ -1435,7 +1217,7 @@ class Loader {
       ts.insert(ts.end(), max_api->s.t.begin(), max_api->s.t.end());
       for (double tt : ts)
         if (min_api->s.at(tt) >= max_api->s.at(tt)) {
-          problem(*t.get("max_api"), p + ".max_api", "found " + fmt_num(max_api->s.at(tt)) + " on " + model::iso_date(tt) +
+          r_.problem(*t.get("max_api"), p + ".max_api", "found " + fmt_num(max_api->s.at(tt)) + " on " + model::iso_date(tt) +
                                                        ", expected a value above min_api (" + fmt_num(min_api->s.at(tt)) + " then)");
           break;
         }
@@ -1444,7 +1226,7 @@ class Loader {
       lg.kind = *kind == "fixed" ? model::LegKind::Fixed : model::LegKind::Pipeline;
       const bool hydraulic = *kind == "pipeline" && t.get("hydraulics");
       if (hydraulic && t.get("capacity"))
-        problem(*t.get("capacity"), p + ".capacity",
+        r_.problem(*t.get("capacity"), p + ".capacity",
                 "found a capacity on a pipeline with `hydraulics`, expected none: its capacity comes from the flow equations");
       if (hydraulic) {
         lg.basis = model::CapBasis::Volume;
@@ -1457,29 +1239,29 @@ class Loader {
       const toml::node* lf = t.get("linefill");
       const toml::node* lo = t.get("linefill_owner");
       if (auto q = get_quantity(t, p, "linefill", {Dim::Volume}, kPositive, false)) lg.linefill = q->value;
-      if (lf && !lo) missing(t, p, "linefill_owner", "the shipper ID owning the initial linefill (required with `linefill`)");
+      if (lf && !lo) r_.missing(t, p, "linefill_owner", "the shipper ID owning the initial linefill (required with `linefill`)");
       if (lo && !lf)
-        problem(*lo, p + ".linefill_owner", "found a linefill owner without `linefill`, expected `linefill` (a volume) to be set");
+        r_.problem(*lo, p + ".linefill_owner", "found a linefill owner without `linefill`, expected `linefill` (a volume) to be set");
       if (lo)
         if (auto s = ref(*lo, p + ".linefill_owner", shipper_ix_, "a shipper ID")) lg.linefill_owner = *s;
       if (t.get("dra") && !t.get("hydraulics"))
-        problem(*t.get("dra"), p + ".dra", "found a drag reduction on a pipeline without `hydraulics`, expected `hydraulics` to be set");
+        r_.problem(*t.get("dra"), p + ".dra", "found a drag reduction on a pipeline without `hydraulics`, expected `hydraulics` to be set");
       if (auto s = get_series(t, p, "dra", {Dim::Fraction}, Range{0.0, 0.9, true, true}, false)) lg.dra = s->s;
       if (const toml::node* hn = t.get("hydraulics")) {
         if (!hn->is_string() || hn->as_string()->get().empty()) {
-          problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected the path of a hydraulic pipeline description");
+          r_.problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected the path of a hydraulic pipeline description");
         } else {
           const fs::path base = hn->source().path ? fs::path(*hn->source().path).parent_path() : fs::path();
           const fs::path resolved = (base / hn->as_string()->get()).lexically_normal();
           std::error_code ec;
           const fs::file_status st = fs::status(resolved, ec);
           if (fs::exists(st) && !fs::is_regular_file(st))
-            problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected a regular file ('" +
+            r_.problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected a regular file ('" +
                                                resolved.generic_string() + "' is " +
                                                (fs::is_directory(st) ? "a directory" : fs::is_fifo(st) ? "a FIFO (named pipe)"
                                                 : fs::is_character_file(st) ? "a character device" : "not a regular file") + ")");
           else if (!fs::is_regular_file(st))
-            problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected the path of an existing file (relative to " +
+            r_.problem(*hn, p + ".hydraulics", "found " + describe(*hn) + ", expected the path of an existing file (relative to " +
                                                (base.empty() ? std::string(".") : base.generic_string()) + "; '" +
                                                resolved.generic_string() + "' not found)");
           else
@@ -1497,7 +1279,7 @@ class Loader {
           const double most = *std::max_element(lg.berths.v.begin(), lg.berths.v.end()) * q->value;
           const DimLimit* lim = dim_limit(q->dim);
           if (lim && most > lim->hi)
-            problem(*t.get("rate"), p + ".rate", "found berths x rate = " + fmt_num(most) + (q->dim == Dim::MassFlow ? " kg/s" : " m3/s") +
+            r_.problem(*t.get("rate"), p + ".rate", "found berths x rate = " + fmt_num(most) + (q->dim == Dim::MassFlow ? " kg/s" : " m3/s") +
                                                    ", expected " + lim->text);
         }
       }
@@ -1520,7 +1302,7 @@ class Loader {
       if (lg.distance > 0 && lg.speed > 0 && t.get("load_time") && t.get("unload_time")) {
         const double tr = lg.transit_time();
         if (tr < kMinTransit)
-          problem(*t.get("distance"), p + ".distance",
+          r_.problem(*t.get("distance"), p + ".distance",
                   "found a transit time load_time/2 + distance/speed + unload_time/2 of " + fmt_num(tr) +
                       " s, expected at least 1 h (a shorter tanker crossing is outside the model's range; use a fixed leg)");
         else if (lg.cargo > 0 && !lg.fleet.v.empty()) {
@@ -1528,7 +1310,7 @@ class Loader {
           const bool mass = lg.basis == model::CapBasis::Mass;
           const DimLimit* lim = dim_limit(mass ? Dim::MassFlow : Dim::VolumeFlow);
           if (most > lim->hi)
-            problem(*t.get("cargo"), p + ".cargo", "found fleet x cargo / cycle = " + fmt_num(most) + (mass ? " kg/s" : " m3/s") +
+            r_.problem(*t.get("cargo"), p + ".cargo", "found fleet x cargo / cycle = " + fmt_num(most) + (mass ? " kg/s" : " m3/s") +
                                                      ", expected " + lim->text);
         }
       }
@@ -1537,7 +1319,7 @@ class Loader {
           if (auto s = series(*w, p + ".weather", {Dim::Fraction}, kUnit, "weather availability")) lg.weather_series = s->s;
         } else if (const toml::array* wa = w->as_array()) {
           if (wa->size() != 12) {
-            problem(*w, p + ".weather", "found " + describe(*w) + ", expected one fraction, 12 monthly fractions (Jan..Dec) or a series { points = [[\"2025-01-01\", 0.8], ...] }");
+            r_.problem(*w, p + ".weather", "found " + describe(*w) + ", expected one fraction, 12 monthly fractions (Jan..Dec) or a series { points = [[\"2025-01-01\", 0.8], ...] }");
           } else {
             for (size_t m = 0; m < 12; ++m) {
               const std::string kp = p + ".weather[" + std::to_string(m) + "]";
@@ -1555,7 +1337,7 @@ class Loader {
     // or leave: the run's state has no room for it at a junction (docs/model.md, "Dynamics").
     const bool delayed = lg.kind == model::LegKind::Tanker || (lg.kind == model::LegKind::Pipeline && lg.linefill > 0);
     if (delayed && to && !sc_.nodes[*to].has_storage() && sc_.nodes[*to].kind != model::NodeKind::Sink)
-      problem(*t.get("to"), p + ".to",
+      r_.problem(*t.get("to"), p + ".to",
               "found node '" + sc_.nodes[*to].id + "' without storage, expected a storage or sink node at the end of a "
               "leg with a transit delay (tanker or pipeline with linefill)");
     sc_.legs.push_back(std::move(lg));
@@ -1565,19 +1347,19 @@ class Loader {
     const std::string p = "shippers." + e.id;
     const toml::table& t = *e.table;
     const std::vector<std::string> keys{"name", "grade", "origin", "supply", "priority", "kazakh", "routes"};
-    check_keys(t, p, with_prov(keys), "a shipper");
+    r_.check_keys(t, p, with_prov(keys), "a shipper");
     provenance(t, p, keys);
     model::Shipper sh;
     sh.id = e.id;
-    sh.loc = loc_of(t);
-    sh.name = get_string(t, p, "name", false).value_or(e.id);
+    sh.loc = r_.loc(t);
+    sh.name = r_.get_string(t, p, "name", false).value_or(e.id);
     if (auto g = get_ref(t, p, "grade", grade_ix_, "a grade ID", true)) sh.grade = *g;
     const double rho = shipper_density(index);
     if (auto o = get_ref(t, p, "origin", node_ix_, "a node ID", true)) {
       if (sc_.nodes[*o].kind == model::NodeKind::Origin)
         sh.origin = *o;  // left -1 otherwise, so routes are not also reported as starting elsewhere
       else
-        problem(*t.get("origin"), p + ".origin",
+        r_.problem(*t.get("origin"), p + ".origin",
                 "found " + describe(*t.get("origin")) + ", expected a node of kind \"origin\"");
     }
     if (auto s = get_series(t, p, "supply", {Dim::MassFlow, Dim::VolumeFlow}, kNonNeg, true)) {
@@ -1585,30 +1367,25 @@ class Loader {
       if (s->dim == Dim::VolumeFlow)
         for (double& v : sh.supply.v) v *= rho;  // m3/s -> kg/s with the grade density
     }
-    if (auto pr = get_choice(t, p, "priority", {"firm", "interruptible"}, false))
+    if (auto pr = r_.get_choice(t, p, "priority", {"firm", "interruptible"}, false))
       sh.priority = *pr == "firm" ? model::Priority::Firm : model::Priority::Interruptible;
-    if (const toml::node* k = t.get("kazakh")) {
-      if (!k->is_boolean())
-        problem(*k, p + ".kazakh", "found " + describe(*k) + ", expected true or false");
-      else
-        sh.kazakh = k->as_boolean()->get();
-    }
+    if (auto k = r_.get_bool(t, p, "kazakh", false)) sh.kazakh = *k;
     const toml::node* rn = t.get("routes");
     if (!rn) {
-      missing(t, p, "routes", "at least one [[" + p + ".routes]] table");
+      r_.missing(t, p, "routes", "at least one [[" + p + ".routes]] table");
     } else if (!rn->is_array_of_tables() || rn->as_array()->empty()) {
-      problem(*rn, p + ".routes", "found " + describe(*rn) + ", expected an array of route tables [[" + p + ".routes]]");
+      r_.problem(*rn, p + ".routes", "found " + describe(*rn) + ", expected an array of route tables [[" + p + ".routes]]");
     } else {
       const toml::array& ra = *rn->as_array();
       if (ra.size() > kMaxRoutes)
-        problem(*ra.get(kMaxRoutes), p + ".routes[" + std::to_string(kMaxRoutes) + "]",
+        r_.problem(*ra.get(kMaxRoutes), p + ".routes[" + std::to_string(kMaxRoutes) + "]",
                 "found " + std::to_string(ra.size()) + " routes, expected at most " + std::to_string(kMaxRoutes) + " per shipper");
       std::set<std::string> route_ids;
       for (size_t i = 0; i < ra.size(); ++i) {
         auto r = route(*ra.get(i)->as_table(), p + ".routes[" + std::to_string(i) + "]", sh, rho, i);
         if (!r) continue;
         if (!route_ids.insert(r->id).second)
-          problem(*ra.get(i)->as_table()->get("id"), p + ".routes[" + std::to_string(i) + "].id",
+          r_.problem(*ra.get(i)->as_table()->get("id"), p + ".routes[" + std::to_string(i) + "].id",
                   "found duplicate route id \"" + r->id + "\", expected a route id unique within the shipper");
         sh.routes.push_back(std::move(*r));
       }
@@ -1619,16 +1396,16 @@ class Loader {
   std::optional<model::Route> route(const toml::table& t, const std::string& p, const model::Shipper& sh, double rho,
                                     size_t i) {
     const std::vector<std::string> keys{"id", "legs", "annual_ceiling", "nomination", "priority"};
-    check_keys(t, p, with_prov(keys), "a route");
+    r_.check_keys(t, p, with_prov(keys), "a route");
     provenance(t, p, keys);
     model::Route r;
-    r.loc = loc_of(t);
-    r.id = get_string(t, p, "id", false).value_or("route" + std::to_string(i + 1));
+    r.loc = r_.loc(t);
+    r.id = r_.get_string(t, p, "id", false).value_or("route" + std::to_string(i + 1));
     // A mass or volume per calendar year ("1.5 Mt"), or a rate read as that much a year ("1.5 Mt/yr"); a
     // constant or a step series (the ceiling in force caps what entered since 1 January).
     if (auto s = get_series(t, p, "annual_ceiling", {Dim::Mass, Dim::Volume, Dim::MassFlow, Dim::VolumeFlow}, kNonNeg, false)) {
       if (s->s.interp == model::Interp::Linear) {
-        problem(*t.get("annual_ceiling"), p + ".annual_ceiling", "found interp = \"linear\", expected a step series (a ceiling changes on dates)");
+        r_.problem(*t.get("annual_ceiling"), p + ".annual_ceiling", "found interp = \"linear\", expected a step series (a ceiling changes on dates)");
       } else {
         r.annual_ceiling = s->s;
         const double per_year = s->dim == Dim::MassFlow || s->dim == Dim::VolumeFlow ? kYearSeconds : 1.0;
@@ -1641,16 +1418,16 @@ class Loader {
       if (s->dim == Dim::VolumeFlow)
         for (double& v : r.nomination.v) v *= rho;
     }
-    if (auto pr = get_choice(t, p, "priority", {"firm", "interruptible"}, false))
+    if (auto pr = r_.get_choice(t, p, "priority", {"firm", "interruptible"}, false))
       r.priority = *pr == "firm" ? model::Priority::Firm : model::Priority::Interruptible;
     const toml::node* ln = t.get("legs");
     if (!ln) {
-      missing(t, p, "legs", "an array of leg IDs from the shipper's origin to a sink");
+      r_.missing(t, p, "legs", "an array of leg IDs from the shipper's origin to a sink");
       return r;
     }
     const toml::array* la = ln->as_array();
     if (!la || la->empty()) {
-      problem(*ln, p + ".legs", "found " + describe(*ln) + ", expected a non-empty array of leg IDs from the origin to a sink");
+      r_.problem(*ln, p + ".legs", "found " + describe(*ln) + ", expected a non-empty array of leg IDs from the origin to a sink");
       return r;
     }
     bool ok = true;
@@ -1671,21 +1448,21 @@ class Loader {
       const toml::node& n = *la->get(k);
       const std::string kp = p + ".legs[" + std::to_string(k) + "]";
       if (!seen.insert(r.legs[k]).second) {
-        problem(n, kp, "found leg \"" + lg.id + "\" a second time, expected a route without loops");
+        r_.problem(n, kp, "found leg \"" + lg.id + "\" a second time, expected a route without loops");
         return r;
       }
       if (at >= 0 && lg.from >= 0 && lg.from != at) {
         const std::string where = k == 0 ? "the shipper's origin `" + sc_.nodes[at].id + "`"
                                          : "`" + sc_.nodes[at].id + "`, where the previous leg `" +
                                                sc_.legs[r.legs[k - 1]].id + "` ends";
-        problem(n, kp, "found leg \"" + lg.id + "\" starting at `" + sc_.nodes[lg.from].id +
+        r_.problem(n, kp, "found leg \"" + lg.id + "\" starting at `" + sc_.nodes[lg.from].id +
                            "`, expected a leg starting at " + where + " (a route is a chain of consecutive legs)");
         return r;
       }
       at = lg.to;
     }
     if (at >= 0 && sc_.nodes[at].kind != model::NodeKind::Sink) {
-      problem(*la->get(la->size() - 1), p + ".legs[" + std::to_string(la->size() - 1) + "]",
+      r_.problem(*la->get(la->size() - 1), p + ".legs[" + std::to_string(la->size() - 1) + "]",
               "found a route ending at `" + sc_.nodes[at].id + "` (not a sink), expected the last leg to end at a node of kind \"sink\"");
     }
     return r;
@@ -1695,31 +1472,31 @@ class Loader {
     const toml::node* n = root.get("events");
     if (!n) return;
     if (!n->is_array_of_tables()) {
-      problem(*n, "events", "found " + describe(*n) + ", expected an array of tables [[events]]");
+      r_.problem(*n, "events", "found " + describe(*n) + ", expected an array of tables [[events]]");
       return;
     }
     const toml::array& a = *n->as_array();
     if (a.size() > kMaxEvents)
-      problem(*a.get(kMaxEvents), "events[" + std::to_string(kMaxEvents) + "]",
+      r_.problem(*a.get(kMaxEvents), "events[" + std::to_string(kMaxEvents) + "]",
               "found " + std::to_string(a.size()) + " events, expected at most " + std::to_string(kMaxEvents));
     std::set<std::string> ids;
     for (size_t i = 0; i < a.size(); ++i) {
       const toml::table& t = *a.get(i)->as_table();
       const std::string p = "events[" + std::to_string(i) + "]";
       const std::vector<std::string> keys{"id", "leg", "node", "station", "start", "end", "remaining"};
-      check_keys(t, p, with_prov(keys), "an event");
+      r_.check_keys(t, p, with_prov(keys), "an event");
       provenance(t, p, keys);
       model::Event ev;
-      ev.loc = loc_of(t);
-      ev.id = get_string(t, p, "id", false).value_or("event" + std::to_string(i + 1));
+      ev.loc = r_.loc(t);
+      ev.id = r_.get_string(t, p, "id", false).value_or("event" + std::to_string(i + 1));
       if (!ids.insert(ev.id).second)
-        problem(*t.get("id"), p + ".id", "found duplicate event id \"" + ev.id + "\", expected a unique id");
+        r_.problem(*t.get("id"), p + ".id", "found duplicate event id \"" + ev.id + "\", expected a unique id");
       const toml::node* ln = t.get("leg");
       const toml::node* nn = t.get("node");
       if (ln && nn) {
-        problem(*nn, p + ".node", "found both `leg` and `node`, expected exactly one target per event");
+        r_.problem(*nn, p + ".node", "found both `leg` and `node`, expected exactly one target per event");
       } else if (!ln && !nn) {
-        missing(t, p, "leg", "the leg ID (or `node`, a node ID) the event hits");
+        r_.missing(t, p, "leg", "the leg ID (or `node`, a node ID) the event hits");
       } else if (ln) {
         ev.on_leg = true;
         if (auto l = ref(*ln, p + ".leg", leg_ix_, "a leg ID")) ev.target = *l;
@@ -1732,18 +1509,18 @@ class Loader {
       if (s) ev.start = *s;
       if (e) ev.end = *e;
       if (s && e && *e <= *s)
-        problem(*t.get("end"), p + ".end",
+        r_.problem(*t.get("end"), p + ".end",
                 "found " + describe(*t.get("end")) + ", expected an end after start (" + model::iso_date(*s) +
                     "); the event holds on [start, end)");
       if (const toml::node* sn = t.get("station")) {
         if (!ln)
-          problem(*sn, p + ".station", "found a station without `leg`, expected `leg` = the hydraulic pipeline the station is on");
+          r_.problem(*sn, p + ".station", "found a station without `leg`, expected `leg` = the hydraulic pipeline the station is on");
         if (!sn->is_string() || sn->as_string()->get().empty())
-          problem(*sn, p + ".station", "found " + describe(*sn) + ", expected a pump station id (string)");
+          r_.problem(*sn, p + ".station", "found " + describe(*sn) + ", expected a pump station id (string)");
         else
           ev.station = sn->as_string()->get();
         if (t.get("remaining"))
-          problem(*t.get("remaining"), p + ".remaining", "found `remaining` on a station outage, expected none (the station is bypassed)");
+          r_.problem(*t.get("remaining"), p + ".remaining", "found `remaining` on a station outage, expected none (the station is bypassed)");
       } else if (auto q = get_quantity(t, p, "remaining", {Dim::Fraction}, kUnit, true)) {
         ev.remaining = q->value;
       }

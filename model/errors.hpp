@@ -1,6 +1,7 @@
 #pragma once
 // Error types shared by every layer. The CLI maps each to an exit code:
-//   InputError -> 2 (bad input), SolverError -> 3 (solver failure), IoError -> 4 (I/O failure).
+//   InputError -> 2 (bad input), SolverError -> 3 (solver failure), IoError -> 4 (I/O failure);
+//   model::PreconditionError (a broken model precondition, i.e. a bug) -> "internal error", 1.
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -69,5 +70,18 @@ class IoError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+namespace model {
+
+/// A caller broke a documented precondition of a model function (a fluid with unusable viscosity points, a
+/// drag reduction outside [0, 1), a pump curve whose heads rise, ...); the loaders prevent it for user input
+/// (inputs/ checks every value a run or a command passes on), so reaching the user it is a bug, not bad input.
+/// Derived from std::invalid_argument, which the model threw before: a catch of that still catches this.
+class PreconditionError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+}  // namespace model
 
 }  // namespace caspflow

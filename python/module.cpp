@@ -12,6 +12,7 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -160,6 +161,13 @@ py::dict run(const PyScenario& s, const std::string& history) {
   return dataset_to_python(ds);
 }
 
+/// A number for an error message (%g: 6 significant digits; inf and nan as such).
+std::string num_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 /// Hydraulic capacity of a pipeline leg of the scenario for its linefill owner's grade (the fluid
 /// `caspflow run` uses for that leg when only that grade is in the line), at `dra` (NaN: the leg's DRA at
 /// the scenario start) and with `stations_out` bypassed. SI units in the result.
@@ -190,15 +198,27 @@ py::dict capacity(const PyScenario& s, const std::string& leg_id, double dra, co
     py::gil_scoped_release nogil;
     const model::pipeline::Pipeline& p = *leg->hydraulics;  // read and validated with the scenario
     const double T = std::isnan(temperature_k) ? p.temperature_k : temperature_k;
-    if (!(T >= 233.15 - 1e-9 && T <= 423.15 + 1e-9)) fail("temperature", "expected -40 to 150 degC (233.15 to 423.15 K)");
+    if (!(T >= 233.15 - 1e-9 && T <= 423.15 + 1e-9))
+      fail("temperature_C", "found " + num_text(T - 273.15) + " degC (" + num_text(T) +
+                                " K), expected -40 to 150 degC (233.15 to 423.15 K, where the ASTM D341 viscosity and "
+                                "API MPMS 11.1 density correlations hold)");
     double d = dra;
     if (std::isnan(d)) d = leg->dra.empty() ? 0.0 : leg->dra.at(sc.start);
-    if (!(d >= 0 && d < 1)) fail("dra", "expected a drag reduction fraction in [0, 1)");
+    if (!(d >= 0 && d < 1))
+      fail("dra", "found " + num_text(d) + ", expected a drag reduction fraction in [0, 1) (or a percent string, \"25%\")");
     try {
       c = model::pipeline::conditions_for(f, T, d);
-    } catch (const std::invalid_argument& e) {
-      fail("grades." + g.id, std::string("fluid properties: ") + e.what());
+    } catch (const model::PreconditionError& e) {
+      fail("grades." + g.id + ".viscosity", std::string("fluid properties: ") + e.what());
     }
+    // Accepted points can extrapolate (ASTM D341) to no usable viscosity far from them: an input error, not the
+    // model's precondition.
+    if (!(std::isfinite(c.nu) && c.nu > 0))
+      fail("grades." + g.id + ".viscosity",
+           "found a viscosity of " + num_text(c.nu * 1e6) + " cSt at " + num_text(T - 273.15) +
+               " degC from the two (temperature, viscosity) points (ASTM D341), expected a finite positive viscosity "
+               "(ASTM D341 needs each point above 0.3 cSt and extrapolates badly far from them); give points nearer "
+               "the flowing temperature");
     c.out.assign(p.stations.size(), false);
     for (const auto& id : stations_out) {
       const int i = p.station_index(id);

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "caspflow/model/errors.hpp"
+
 namespace caspflow::model::hydraulics {
 
 double Fluid::density(double T) const { return rho15 / (1.0 + alpha * (T - 288.15)); }
@@ -10,7 +12,7 @@ double Fluid::density(double T) const { return rho15 / (1.0 + alpha * (T - 288.1
 double Fluid::viscosity(double T) const {
   // Walther/ASTM D341: Z = log10(log10(nu_cSt + 0.7)) is linear in log10(T).
   if (!(nu1 > 0.0) || !(nu2 > 0.0) || !(t1 > 0.0) || !(t2 > 0.0) || t1 == t2)
-    throw std::invalid_argument("Fluid::viscosity: need two viscosity points at distinct temperatures with nu > 0");
+    throw PreconditionError("Fluid::viscosity: need two viscosity points at distinct temperatures with nu > 0");
   auto z = [](double nu) { return std::log10(std::log10(nu * 1e6 + 0.7)); };
   const double x1 = std::log10(t1), x2 = std::log10(t2);
   const double B = (z(nu1) - z(nu2)) / (x2 - x1);
@@ -24,13 +26,13 @@ double refutas_nu(double vbn) { return (std::exp(std::exp((vbn - 10.975) / 14.53
 
 Fluid blend(const std::vector<Fluid>& parts, const std::vector<double>& volume_fractions, double T_ref) {
   if (parts.empty() || parts.size() != volume_fractions.size())
-    throw std::invalid_argument("blend: need as many volume fractions as parts (and at least one part)");
+    throw PreconditionError("blend: need as many volume fractions as parts (and at least one part)");
   double sum = 0.0;
   for (double p : volume_fractions) {
-    if (!(p >= 0.0)) throw std::invalid_argument("blend: volume fractions must be >= 0");
+    if (!(p >= 0.0)) throw PreconditionError("blend: volume fractions must be >= 0");
     sum += p;
   }
-  if (!(sum > 0.0)) throw std::invalid_argument("blend: volume fractions sum to zero");
+  if (!(sum > 0.0)) throw PreconditionError("blend: volume fractions sum to zero");
   Fluid b;
   b.t1 = parts.front().t1;
   b.t2 = parts.front().t2;

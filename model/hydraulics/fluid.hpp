@@ -31,7 +31,7 @@ struct Fluid {
   /// Density at temperature T [K] -> [kg/m3]: rho15 / (1 + alpha (T - 288.15)).
   [[nodiscard]] double density(double T) const;
   /// Kinematic viscosity at temperature T [K] -> [m2/s], ASTM D341 through (t1, nu1), (t2, nu2).
-  /// Throws std::invalid_argument if the two points are not usable (equal temperatures, nu <= 0).
+  /// Throws model::PreconditionError if the two points are not usable (equal temperatures, nu <= 0).
   [[nodiscard]] double viscosity(double T) const;
 };
 
@@ -39,7 +39,7 @@ struct Fluid {
 /// temperature T_ref [K]. Density volume-additive (rho15 = sum phi_i rho15_i; alpha chosen so that
 /// d rho/dT at 15 degC is the volume-weighted one); viscosity at the first part's t1 and t2 by the
 /// Refutas blending number mixed by mass fraction (mass fractions from the volume fractions and the
-/// densities at T_ref). Throws std::invalid_argument on empty input or mismatched sizes.
+/// densities at T_ref). Throws model::PreconditionError on empty input or mismatched sizes.
 Fluid blend(const std::vector<Fluid>& parts, const std::vector<double>& volume_fractions, double T_ref = 288.15);
 
 /// Refutas viscosity blending number of a kinematic viscosity [m2/s].

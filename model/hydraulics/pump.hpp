@@ -31,7 +31,7 @@ struct PumpCurve {
 };
 
 /// Fit from (Q [m3/s], H [m]) points: 1 point or 3 points (see file comment). Throws
-/// std::invalid_argument naming the problem if the points cannot give a falling curve
+/// model::PreconditionError naming the problem if the points cannot give a falling curve
 /// (same rule as EPANET error 227).
 PumpCurve fit_pump_curve(const std::vector<std::pair<double, double>>& points);
 /// The curve at relative speed s: h0 s^2, r s^(2-n).

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "caspflow/model/errors.hpp"
+
 #include "caspflow/model/pipeline/root.hpp"
 
 namespace caspflow::model::pipeline {
@@ -18,7 +20,7 @@ Pipeline with_parameter(const Pipeline& p, const std::string& parameter, double 
   } else if (parameter == "dra") {
     // a condition, not a property of the pipe: see calibrate()
   } else {
-    throw std::invalid_argument("unknown calibration parameter '" + parameter + "'; expected maop, head_scale or dra");
+    throw PreconditionError("unknown calibration parameter '" + parameter + "'; expected maop, head_scale or dra");
   }
   return q;
 }

@@ -24,10 +24,10 @@ struct CalibrationResult {
 /// Names accepted by calibrate().
 std::vector<std::string> calibration_parameters();
 
-/// Apply `value` of `parameter` to a copy of `p`. Throws std::invalid_argument on an unknown name.
+/// Apply `value` of `parameter` to a copy of `p`. Throws model::PreconditionError on an unknown name.
 Pipeline with_parameter(const Pipeline& p, const std::string& parameter, double value);
 
-/// Fit `parameter` so that capacity(p, c) == target [m3/s]. Throws std::invalid_argument for an
+/// Fit `parameter` so that capacity(p, c) == target [m3/s]. Throws model::PreconditionError for an
 /// unknown parameter, SolverError when the target is outside what the search range can reach.
 CalibrationResult calibrate(const Pipeline& p, const Conditions& c, const std::string& parameter, double target);
 

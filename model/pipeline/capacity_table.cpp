@@ -3,17 +3,19 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "caspflow/model/errors.hpp"
+
 namespace caspflow::model::pipeline {
 
 CapacityTable::CapacityTable(std::shared_ptr<const PipelineModel> model) : CapacityTable(std::move(model), Options{}) {}
 
 CapacityTable::CapacityTable(std::shared_ptr<const PipelineModel> model, Options opt)
     : model_(std::move(model)), opt_(opt) {
-  if (!model_) throw std::invalid_argument("CapacityTable: no pipeline model");
+  if (!model_) throw PreconditionError("CapacityTable: no pipeline model");
   if (!(opt_.nu_min > 0 && opt_.nu_max > opt_.nu_min && opt_.nu_per_decade > 0 && opt_.rho_step > 0 &&
         opt_.rho_max > opt_.rho_min))
-    throw std::invalid_argument("CapacityTable: bad grid options");
-  if (model_->pipeline().stations.size() > 64) throw std::invalid_argument("CapacityTable: more than 64 stations");
+    throw PreconditionError("CapacityTable: bad grid options");
+  if (model_->pipeline().stations.size() > kMaxStations) throw PreconditionError("CapacityTable: more than 64 stations");
 }
 
 double CapacityTable::node(int inu, int irho, double dra, std::uint64_t mask, const std::vector<bool>& out) {

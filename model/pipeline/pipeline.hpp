@@ -5,6 +5,7 @@
 //
 // Built by inputs::load_pipeline() (inputs/pipeline_loader.hpp) from a TOML file whose format is
 // docs/hydraulics-pipeline.md; solved by PipelineModel (model/pipeline/pipeline_model.hpp).
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,6 +70,10 @@ struct ReductionStation {
   double slack_from_m = 0.0;
   SourceLoc loc;
 };
+
+/// Most pump stations one pipeline may have: CapacityTable keys the out-of-service set by a 64-bit mask
+/// (model/pipeline/capacity_table.hpp), so the pipeline loader refuses more.
+inline constexpr std::size_t kMaxStations = 64;
 
 /// The whole leg. Chainage runs from 0 (inlet) to length(); sections tile [0, length()].
 struct Pipeline {

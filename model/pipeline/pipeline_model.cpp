@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "caspflow/model/errors.hpp"
+
 #include "caspflow/model/hydraulics/friction.hpp"
 #include "caspflow/model/pipeline/root.hpp"
 
@@ -47,7 +49,7 @@ std::string km_label(double x, const std::string& label) {
 }  // namespace
 
 PipelineModel::PipelineModel(Pipeline p) : p_(std::move(p)) {
-  if (p_.sections.empty()) throw std::invalid_argument("pipeline '" + p_.id + "' has no sections");
+  if (p_.sections.empty()) throw PreconditionError("pipeline '" + p_.id + "' has no sections");
   const double L = p_.length();
   // Every chainage where something happens becomes a node.
   std::vector<double> xs{0.0, L};
@@ -88,9 +90,9 @@ PipelineModel::PipelineModel(Pipeline p) : p_(std::move(p)) {
 
 template <bool Full>
 double PipelineModel::evaluate(double q, const Conditions& c, ProfileResult* out, Operation op) const {
-  if (!(c.rho > 0.0) || !(c.nu > 0.0)) throw std::invalid_argument("density and viscosity must be positive");
-  if (!(c.dra >= 0.0 && c.dra < 1.0)) throw std::invalid_argument("drag reduction must be in [0, 1)");
-  if (!(q >= 0.0) || !std::isfinite(q)) throw std::invalid_argument("flow must be finite and >= 0");
+  if (!(c.rho > 0.0) || !(c.nu > 0.0)) throw PreconditionError("density and viscosity must be positive");
+  if (!(c.dra >= 0.0 && c.dra < 1.0)) throw PreconditionError("drag reduction must be in [0, 1)");
+  if (!(q >= 0.0) || !std::isfinite(q)) throw PreconditionError("flow must be finite and >= 0");
   const double g = hy::kGravity;
   const double rg = c.rho * g;
   const std::size_t nn = nodes_.size();

@@ -110,7 +110,7 @@ class PipelineModel {
     MaxHead,      ///< every station gives all the head its pumps and the MAOP allow (the capacity search)
     MinPressure,  ///< every station gives only the head the line downstream needs (how a line is run below capacity)
   };
-  /// Full profile at flow q [m3/s] (q >= 0). Throws std::invalid_argument on bad conditions.
+  /// Full profile at flow q [m3/s] (q >= 0). Throws model::PreconditionError on bad conditions.
   /// MinPressure: a backward pass from the outlet finds the least head needed just downstream of every node
   /// (delivery pressure, vapour pressure + margin at every point not in a PRS slack zone, minimum suction
   /// at every station in service, less what that station's pumps can add); each station then discharges

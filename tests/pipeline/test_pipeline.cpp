@@ -4,10 +4,15 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <random>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 
+#include "caspflow/model/errors.hpp"
+#include "caspflow/model/hydraulics/fluid.hpp"
 #include "caspflow/model/hydraulics/friction.hpp"
 #include "caspflow/model/hydraulics/pump.hpp"
 #include "caspflow/model/pipeline/calibrate.hpp"
@@ -340,10 +345,11 @@ efficency = "80 %"
     CHECK(msg.find("bad.toml:7:8: sections[A].wall: found \"19 bar\" (a pressure), expected a length (m, km, mm, in, ft, mi, nmi)") !=
           std::string::npos);
     // The profile must cover the line.
-    CHECK(msg.find("bad.toml:9:10: profile.points: covers 0 km to 5 km, expected it to cover the whole line, 0 km to 10 km") !=
+    CHECK(msg.find("bad.toml:9:10: profile.points: found points from 0 km to 5 km, expected them to cover the whole line, 0 km to 10 km") !=
           std::string::npos);
     // Unknown key with a suggestion.
-    CHECK(msg.find("bad.toml:14:13: stations[S1].efficency: unknown key (did you mean 'efficiency'?)") != std::string::npos);
+    CHECK(msg.find("bad.toml:14:1: stations[S1].efficency: found unknown key `efficency`, expected a key of a pump station "
+                   "(did you mean `efficiency`?)") != std::string::npos);
     CHECK(e.problems().size() == 3);
   }
 }
@@ -371,4 +377,68 @@ TEST_CASE("minimum-pressure operation below capacity: the station gives just the
   CHECK(lo.stations[0].power_w <= hi.stations[0].power_w);
   const auto at_cap = m.profile(qcap, c, pl::PipelineModel::Operation::MinPressure);
   CHECK(at_cap.stations[0].discharge_pa == doctest::Approx(maop).epsilon(1e-7));
+}
+
+TEST_CASE("model preconditions: a bad call throws model::PreconditionError (a std::invalid_argument)") {
+  // model/errors.hpp: a caller broke a documented precondition; the loaders prevent it for user input.
+  static_assert(std::is_base_of_v<std::invalid_argument, caspflow::model::PreconditionError>);
+  using caspflow::model::PreconditionError;
+  const hy::PumpCurve unit = hy::fit_pump_curve({{0.0, 900.0}, {0.92, 820.0}, {1.104, 760.0}});
+  const pl::Pipeline p = simple_line(10e3, 0.5, 4.5e-5, 100e5, {{0.0, 0.0, ""}, {10e3, 0.0, ""}}, unit);
+  const pl::PipelineModel model(p);
+  pl::Conditions c{850.0, 6e-6, 0.0, {false}};
+  CHECK_NOTHROW((void)model.capacity(c));
+  c.dra = 1.0;  // drag reduction must be in [0, 1)
+  CHECK_THROWS_AS((void)model.capacity(c), PreconditionError);
+  c.dra = 0.0;
+  c.nu = std::nan("");
+  CHECK_THROWS_AS((void)model.capacity(c), PreconditionError);
+  CHECK_THROWS_AS(pl::PipelineModel(pl::Pipeline{}), PreconditionError);  // no sections
+  // A pump curve whose heads rise, a fluid with both viscosity points at one temperature.
+  CHECK_THROWS_AS((void)hy::fit_pump_curve({{0.0, 700.0}, {0.92, 820.0}, {1.104, 900.0}}), PreconditionError);
+  hy::Fluid f;
+  f.t2 = f.t1;
+  CHECK_THROWS_AS((void)f.viscosity(293.15), PreconditionError);
+  CHECK_THROWS_AS((void)hy::combine(unit, 0, 1), PreconditionError);
+  CHECK_THROWS_AS((void)hy::blend({f}, {-1.0}), PreconditionError);
+  CHECK_THROWS_AS((void)pl::with_parameter(p, "nope", 1.0), PreconditionError);
+  // Caught as std::invalid_argument, as before the named type, with the message kept.
+  try {
+    (void)hy::fit_pump_curve({{1.0, 100.0}, {2.0, 90.0}});
+    FAIL("no exception");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()) == "pump curve: need 1 or 3 points, got 2");
+  }
+  // More stations than the capacity table's 64-bit out-of-service mask holds.
+  pl::Pipeline many = p;
+  many.stations.clear();
+  for (std::size_t i = 0; i <= pl::kMaxStations; ++i) {
+    pl::PumpStation st = p.stations.front();
+    st.id = "S" + std::to_string(i);
+    st.chainage_m = static_cast<double>(i) * 100.0;
+    many.stations.push_back(st);
+  }
+  CHECK_THROWS_AS(pl::CapacityTable(std::make_shared<const pl::PipelineModel>(many)), PreconditionError);
+}
+
+TEST_CASE("loader: more stations than the capacity table holds is an input error naming `stations`") {
+  // kMaxStations (model/pipeline/pipeline.hpp): CapacityTable keys the stations out of service by a 64-bit mask,
+  // so `caspflow check` refuses a 65th station instead of `caspflow run` stopping with an internal error.
+  auto text = [](std::size_t n) {
+    std::string s = "id = \"x\"\nmaop = \"100 bar\"\n[[sections]]\nid = \"A\"\nlength = \"100 km\"\noutside_diameter = \"42 in\"\n"
+                    "wall = \"19 mm\"\n[profile]\npoints = [[\"0 km\", \"0 m\"], [\"100 km\", \"3 m\"]]\n";
+    for (std::size_t i = 0; i < n; ++i)
+      s += "[[stations]]\nid = \"S" + std::to_string(i) + "\"\nchainage = \"" + std::to_string(i) + " km\"\n"
+           "curve = [[\"100 m3/h\", \"100 m\"]]\n";
+    return s;
+  };
+  CHECK(caspflow::inputs::parse_pipeline(text(pl::kMaxStations), "t.toml").stations.size() == pl::kMaxStations);
+  try {
+    (void)caspflow::inputs::parse_pipeline(text(pl::kMaxStations + 1), "t.toml");
+    FAIL("65 stations accepted");
+  } catch (const caspflow::InputError& e) {
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].key == "stations");
+    CHECK(e.problems()[0].message.find("found 65 [[stations]], expected at most 64") != std::string::npos);
+  }
 }
