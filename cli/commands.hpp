@@ -30,5 +30,6 @@ void add_run_commands(CLI::App& app, Action& action);         // run, check     
 void add_hydraulics_command(CLI::App& app, Action& action);   // hydraulics      (cli/hydraulics_cmd.cpp)
 void add_capacity_commands(CLI::App& app, Action& action);    // capacity, calibrate (cli/capacity_cmd.cpp)
 void add_summary_commands(CLI::App& app, Action& action);     // summary, compare (cli/summary_cmd.cpp)
+void add_ensemble_command(CLI::App& app, Action& action);     // ensemble        (cli/ensemble_cmd.cpp)
 
 }  // namespace caspflow::cli

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   caspflow::cli::add_hydraulics_command(app, action);
   caspflow::cli::add_capacity_commands(app, action);
   caspflow::cli::add_summary_commands(app, action);
+  caspflow::cli::add_ensemble_command(app, action);
   auto find_sub = [&app](const std::string& name) -> CLI::App* {
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
       if (sub->get_name() == name) return sub;

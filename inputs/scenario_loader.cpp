@@ -23,6 +23,7 @@
 #include "caspflow/inputs/toml_strings.hpp"
 #include "caspflow/inputs/toml_prescan.hpp"
 #include "caspflow/inputs/toml_reader.hpp"
+#include "caspflow/inputs/uncertainty_loader.hpp"
 #include "caspflow/inputs/units.hpp"
 
 namespace caspflow::inputs {
@@ -883,7 +884,7 @@ class Loader {
   // Building the scenario
 
   void build(const toml::table& root) {
-    r_.check_keys(root, "", {"title", "description", "simulation", "grades", "nodes", "legs", "shippers", "events"},
+    r_.check_keys(root, "", {"title", "description", "simulation", "grades", "nodes", "legs", "shippers", "events", "uncertainty"},
                "a scenario");
     if (auto s = r_.get_string(root, "", "title", false)) sc_.title = *s;
     if (sc_.title.empty()) sc_.title = fs::path(sc_.file).stem().string();
@@ -922,6 +923,7 @@ class Loader {
     for (const auto& e : legs) leg(e);
     for (size_t i = 0; i < shippers.size(); ++i) shipper(shippers[i], static_cast<int>(i));
     events(root);
+    read_uncertainty(root, r_, sc_, leg_ix_);
     daily_values(root);
   }
 
@@ -1531,14 +1533,14 @@ class Loader {
 
 }  // namespace
 
-model::Scenario load_scenario(const std::string& path) {
-  Loader l;
-  return l.load(path, nullptr);
-}
+model::Scenario load_scenario(const std::string& path) { return load_scenario(path, std::vector<std::string>{}); }
 
 model::Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   Loader l;
-  return l.load(path, nullptr, overrides);
+  model::Scenario sc = l.load(path, nullptr, overrides);
+  // [uncertainty]: every parameter's key path proved by trial loads at its extremes (uncertainty_loader.hpp).
+  if (sc.uncertainty.present && !in_trial_load()) validate_uncertainty(path, overrides, sc);
+  return sc;
 }
 
 model::Scenario load_scenario_text(std::string_view text, const std::string& path) {
