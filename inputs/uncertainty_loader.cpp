@@ -202,8 +202,8 @@ void read_parameters(const toml::table& u, TomlReader& r, model::Scenario& sc) {
     r.provenance(t, path, sc.assumptions);
     if (!d) continue;
     p.dist = *d;
-    if (dr.unit == "%") p.unit = "%";
-    else p.unit = dr.unit;
+    p.unit = dr.unit;
+    if (!p.unit.empty()) p.unit_factor = si_factor(p.unit);
     const bool count_key = name.size() > 6 && (name.ends_with(".fleet") || name.ends_with(".berths"));
     p.integer = r.get_bool(t, path, "integer", false).value_or(count_key);
     if (p.scale && !series_at(sc, name))
@@ -381,8 +381,7 @@ model::Series* series_at(model::Scenario& sc, const std::string& path) {
 }
 
 std::string parameter_override(const model::UncertainParameter& p, double v) {
-  double shown = v;
-  if (!p.unit.empty()) shown = v / si_factor(p.unit);
+  const double shown = v / p.unit_factor;
   char b[64];
   std::snprintf(b, sizeof b, "%.17g", shown);
   return p.name + "=" + std::string(b) + (p.unit.empty() ? "" : " " + p.unit);

@@ -43,7 +43,8 @@ struct UncertainParameter {
   std::string name;       ///< key path as written, e.g. "legs.caspian_tankers.fleet"
   bool scale = false;     ///< true: a multiplier on the series at `name`; false: the value itself
   Distribution dist;      ///< in `unit`
-  std::string unit;       ///< unit of the sampled numbers as written ("" for counts, fractions and multipliers)
+  std::string unit;       ///< unit of the values as written ("" for counts, plain numbers and multipliers)
+  double unit_factor = 1; ///< SI value of one `unit`: `dist` is in SI, samples are reported in `unit`
   bool integer = false;   ///< the key takes a whole number (a count): the sample is rounded to the nearest
   SourceLoc loc;
 };

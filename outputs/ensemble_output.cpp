@@ -87,7 +87,7 @@ Headlines headlines(const model::Scenario& sc, const solvers::EnsembleResult& e)
   for (size_t m = 0; m < M; ++m) {
     const auto& d = e.draws[m];
     size_t k = 0;
-    for (double v : d.parameters) h.driver_values[k++][m] = v;
+    for (size_t j = 0; j < d.parameters.size(); ++j) h.driver_values[k++][m] = d.parameters[j] / U.parameters[j].unit_factor;
     for (size_t j = 0; j < U.outages.size(); ++j) h.driver_values[k++][m] = d.outage_count[j], h.driver_values[k++][m] = d.outage_days[j];
     for (const auto& w : d.weather) h.driver_values[k++][m] = std::accumulate(w.v.begin(), w.v.end(), 0.0) / std::max<size_t>(1, w.v.size());
   }
